@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install every Debian package btq needs to build and test (idempotent; apt only when missing).
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
+      libwebsockets-dev libcjson-dev libb2-dev libsodium-dev libxxhash-dev check libssl-dev
+      openssl nodejs npm python3 valgrind cppcheck clang-tidy)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A machine may have node/npm from elsewhere (not Debian's): accept working commands.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=(); for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]}")
+fi
+if ((${#missing[@]})); then
+  echo "setup-deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
