@@ -10,6 +10,7 @@
 #include "btq/error.h"
 #include "btq/scale.h"
 #include "btq/registry.h"
+#include "btq/hasher.h"
 
 #ifdef __cplusplus
 extern "C" {
