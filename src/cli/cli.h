@@ -7,20 +7,20 @@
 /* Distinct exit codes (documented in README.md and `btq --help`). */
 enum {
     BTQ_EXIT_OK = 0,
-    BTQ_EXIT_FAILURE = 1, /* internal or unexpected failure */
-    BTQ_EXIT_USAGE = 2,   /* bad command line */
-    BTQ_EXIT_INPUT = 3,   /* invalid input: address, hex, JSON, bytes that do not decode */
+    BTQ_EXIT_FAILURE = 1,  /* internal or unexpected failure */
+    BTQ_EXIT_USAGE = 2,    /* bad command line */
+    BTQ_EXIT_INPUT = 3,    /* invalid input: address, hex, JSON, bytes that do not decode */
     BTQ_EXIT_NOTFOUND = 4, /* unknown pallet, entry, constant, method, subnet or file */
-    BTQ_EXIT_NETWORK = 5, /* cannot connect, connection lost, TLS failure */
-    BTQ_EXIT_NODE = 6,    /* the node answered with an error or with garbage */
-    BTQ_EXIT_TIMEOUT = 7  /* no answer in time */
+    BTQ_EXIT_NETWORK = 5,  /* cannot connect, connection lost, TLS failure */
+    BTQ_EXIT_NODE = 6,     /* the node answered with an error or with garbage */
+    BTQ_EXIT_TIMEOUT = 7   /* no answer in time */
 };
 
 typedef int (*btq_cli_fn)(int argc, char **argv);
 
 typedef struct btq_cli_command {
     const char *name;
-    btq_cli_fn run;     /* argv[0] is the command name */
+    btq_cli_fn run; /* argv[0] is the command name */
     const char *summary;
 } btq_cli_command;
 

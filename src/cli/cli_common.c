@@ -84,7 +84,8 @@ int btq_cli_read_file(const char *path, int hex_ok, unsigned char **out, size_t 
         return BTQ_EIO;
     }
     if (hex_ok && len >= 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
-        while (len > 0 && strchr(" \r\n\t", buf[len - 1])) len--;
+        while (len > 0 && strchr(" \r\n\t", buf[len - 1]))
+            len--;
         size_t n = 0;
         int rc = btq_hex_decode((const char *)buf, len, buf, len, &n);
         if (rc) {

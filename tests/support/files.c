@@ -68,7 +68,8 @@ uint8_t *btq_test_read_bytes_or_hex(const char *path, size_t *len)
     uint8_t *raw = btq_test_read_file(path, &n);
     if (!raw) return NULL;
     if (n >= 2 && raw[0] == '0' && (raw[1] == 'x' || raw[1] == 'X')) {
-        while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r' || raw[n - 1] == ' ')) n--;
+        while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r' || raw[n - 1] == ' '))
+            n--;
         raw[n] = 0;
         uint8_t *bytes = btq_test_unhex((const char *)raw, len);
         free(raw);
