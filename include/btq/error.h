@@ -91,11 +91,11 @@ const char *btq_err_name(int code);
 
 /* Caller-owned error detail. Zero-initialise or btq_error_clear() before use. */
 typedef struct btq_error {
-    int code;                          /* the BTQ_E* code the call returned */
-    int64_t rpc_code;                  /* JSON-RPC error code from the node (BTQ_ERPC), else 0 */
-    size_t offset;                     /* byte offset into the decoded input where it failed */
-    char path[BTQ_ERROR_PATH_MAX];     /* value path being decoded, e.g. "data.free" */
-    char message[BTQ_ERROR_MSG_MAX];   /* human-readable detail, NUL-terminated */
+    int code;                        /* the BTQ_E* code the call returned */
+    int64_t rpc_code;                /* JSON-RPC error code from the node (BTQ_ERPC), else 0 */
+    size_t offset;                   /* byte offset into the decoded input where it failed */
+    char path[BTQ_ERROR_PATH_MAX];   /* value path being decoded, e.g. "data.free" */
+    char message[BTQ_ERROR_MSG_MAX]; /* human-readable detail, NUL-terminated */
 } btq_error;
 
 void btq_error_clear(btq_error *err);

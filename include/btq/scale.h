@@ -116,8 +116,8 @@ typedef struct btq_writer {
     uint8_t *buf;
     size_t len;
     size_t cap;
-    int err;    /* first error, sticky */
-    int fixed;  /* 1: caller's buffer, never grown (BTQ_ENOSPACE when full) */
+    int err;   /* first error, sticky */
+    int fixed; /* 1: caller's buffer, never grown (BTQ_ENOSPACE when full) */
 } btq_writer;
 
 /* Growing writer (btq allocator). Free with btq_writer_free or take the buffer. */
@@ -143,7 +143,7 @@ int btq_write_compact_u256(btq_writer *w, const btq_u256 *v);
 /* Little-endian magnitude of any size (trailing zero bytes ignored); canonical output. */
 int btq_write_compact_big(btq_writer *w, const uint8_t *le, size_t len);
 int btq_write_byte_vec(btq_writer *w, const void *data, size_t n); /* compact len + bytes */
-int btq_write_str(btq_writer *w, const char *s, size_t n);       /* validates UTF-8 */
+int btq_write_str(btq_writer *w, const char *s, size_t n);         /* validates UTF-8 */
 int btq_write_char(btq_writer *w, uint32_t cp);
 int btq_write_option_bool(btq_writer *w, uint8_t state); /* 0 None, 1 true, 2 false */
 int btq_write_bitseq(btq_writer *w, btq_bit_store store, btq_bit_order order, const bool *bits,
