@@ -32,6 +32,12 @@ int btq_cmd_metadata(int argc, char **argv);
 int btq_cmd_decode(int argc, char **argv);
 int btq_cmd_encode(int argc, char **argv);
 int btq_cmd_rpc(int argc, char **argv);
+int btq_cmd_balance(int argc, char **argv);
+int btq_cmd_tempo(int argc, char **argv);
+int btq_cmd_block(int argc, char **argv);
+int btq_cmd_query(int argc, char **argv);
+int btq_cmd_constant(int argc, char **argv);
+int btq_cmd_call(int argc, char **argv);
 
 /* Print "btq CMD: message" on stderr (one line) and return the exit code. */
 int btq_cli_fail(int exit_code, const char *cmd, const char *fmt, ...)

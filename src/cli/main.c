@@ -6,6 +6,12 @@
 #include "cli.h"
 
 static const btq_cli_command commands[] = {
+    {"balance", btq_cmd_balance, "free / reserved / frozen balance of accounts or a wallet"},
+    {"tempo", btq_cmd_tempo, "tempo of subnets"},
+    {"block", btq_cmd_block, "current block number and hash"},
+    {"query", btq_cmd_query, "read a storage entry: PALLET ITEM [KEY...]"},
+    {"constant", btq_cmd_constant, "read a runtime constant: PALLET NAME"},
+    {"call", btq_cmd_call, "call a runtime API: API METHOD [ARG_JSON...]"},
     {"ss58", btq_cmd_ss58, "encode or decode an SS58 address"},
     {"hash", btq_cmd_hash, "hash bytes or text with a storage hasher"},
     {"key", btq_cmd_key, "build a storage key for PALLET ITEM [KEYS]"},

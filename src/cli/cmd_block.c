@@ -1,0 +1,9 @@
+/* btq block — placeholder until its issue lands. */
+#include "cli.h"
+
+int btq_cmd_block(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return btq_cli_fail(BTQ_EXIT_FAILURE, "block", "not implemented yet");
+}

@@ -1,0 +1,9 @@
+/* btq tempo — placeholder until its issue lands. */
+#include "cli.h"
+
+int btq_cmd_tempo(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return btq_cli_fail(BTQ_EXIT_FAILURE, "tempo", "not implemented yet");
+}
