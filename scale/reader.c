@@ -4,9 +4,13 @@
 
 #include "btq/scale.h"
 
+/* A NULL input reads as empty; pointing at a real byte keeps `data + pos` defined (adding even
+ * zero to a null pointer is undefined behaviour, and UBSan says so). */
+static const uint8_t empty_input[1];
+
 void btq_reader_init(btq_reader *r, const void *data, size_t len)
 {
-    r->data = (const uint8_t *)data;
+    r->data = data ? (const uint8_t *)data : empty_input;
     r->len = data ? len : 0;
     r->pos = 0;
 }
@@ -16,12 +20,17 @@ int btq_reader_expect_end(const btq_reader *r)
     return r->pos == r->len ? 0 : BTQ_ETRAILING;
 }
 
-/* Little-endian load of n <= 8 bytes. */
-static uint64_t load_le(const uint8_t *p, size_t n)
+/* Little-endian load of n <= 8 bytes (one unaligned load on little-endian hosts). */
+static inline uint64_t load_le(const uint8_t *p, size_t n)
 {
     uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&v, p, n);
+#else
     for (size_t i = n; i-- > 0;)
         v = (v << 8) | p[i];
+#endif
     return v;
 }
 

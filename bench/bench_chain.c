@@ -1,0 +1,185 @@
+/* Chain primitives: ns per operation for twox128, storage-key building and SS58, against the
+ * JavaScript (polkadot-js) figures measured on the reference 2-core machine.
+ * usage: bench_chain [ITERATIONS]   (default 1000000 per round; best of 5 rounds is shown) */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "btq/chain.h"
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Every result feeds this, so the compiler cannot drop the work. */
+static volatile uint64_t sink;
+
+typedef void (*bench_fn)(long iters);
+
+static void b_twox128(long iters)
+{
+    uint8_t out[16];
+    char name[] = "SubtensorModule";
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        name[0] = (char)('A' + (i & 15)); /* vary the input */
+        btq_twox128(name, sizeof name - 1, out);
+        acc += out[0];
+    }
+    sink += acc;
+}
+
+static void b_blake2_128_concat_key(long iters)
+{
+    uint8_t id[32], key[80];
+    memset(id, 0x5a, sizeof id);
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        memcpy(id, &i, sizeof i);
+        btq_storage_key_part part = {BTQ_HASHER_BLAKE2_128_CONCAT, id, sizeof id};
+        size_t n = 0;
+        btq_storage_key("System", 6, "Account", 7, &part, 1, key, sizeof key, &n);
+        acc += key[40] + n;
+    }
+    sink += acc;
+}
+
+static void b_blake2_128_concat_key_cached_prefix(long iters)
+{
+    uint8_t id[32], key[80];
+    memset(id, 0x5a, sizeof id);
+    btq_storage_prefix("System", 6, "Account", 7, key);
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        memcpy(id, &i, sizeof i);
+        size_t n = 0;
+        btq_hash(BTQ_HASHER_BLAKE2_128_CONCAT, id, sizeof id, key + 32, sizeof key - 32, &n);
+        acc += key[40] + n;
+    }
+    sink += acc;
+}
+
+static void b_ss58_encode(long iters)
+{
+    uint8_t id[32];
+    memset(id, 0xa7, sizeof id);
+    char addr[BTQ_SS58_ADDRESS_CAP];
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        memcpy(id, &i, sizeof i);
+        size_t n = 0;
+        btq_ss58_encode(42, id, sizeof id, addr, sizeof addr, &n, NULL);
+        acc += (uint64_t)addr[5] + n;
+    }
+    sink += acc;
+}
+
+enum { NADDR = 256 };
+static char addrs[NADDR][BTQ_SS58_ADDRESS_CAP];
+static size_t addr_len[NADDR];
+
+static void b_ss58_decode(long iters)
+{
+    uint8_t id[32];
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        size_t k = (size_t)i % NADDR, n = 0;
+        uint16_t prefix = 0;
+        btq_ss58_decode(addrs[k], addr_len[k], 42, &prefix, id, sizeof id, &n, NULL);
+        acc += id[3] + prefix;
+    }
+    sink += acc;
+}
+
+static void b_blake2b_512(long iters)
+{
+    uint8_t in[41], out[64];
+    memset(in, 3, sizeof in);
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        memcpy(in + 8, &i, sizeof i);
+        btq_blake2b(in, sizeof in, out, sizeof out);
+        acc += out[0];
+    }
+    sink += acc;
+}
+
+static void b_base58_encode(long iters)
+{
+    uint8_t in[35];
+    memset(in, 0x91, sizeof in);
+    in[0] = 42;
+    char out[64];
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        memcpy(in + 1, &i, sizeof i);
+        size_t n = 0;
+        btq_base58_encode(in, sizeof in, out, sizeof out, &n);
+        acc += (uint64_t)out[3] + n;
+    }
+    sink += acc;
+}
+
+static void b_base58_decode(long iters)
+{
+    uint8_t out[64];
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        size_t k = (size_t)i % NADDR, n = 0;
+        btq_base58_decode(addrs[k], addr_len[k], out, sizeof out, &n, NULL);
+        acc += out[3] + n;
+    }
+    sink += acc;
+}
+
+typedef struct row {
+    const char *name;
+    bench_fn fn;
+    double js_ns; /* 0: no JavaScript reference */
+} row;
+
+int main(int argc, char **argv)
+{
+    long iters = argc > 1 ? atol(argv[1]) : 1000000;
+    if (iters < 1) iters = 1000000;
+    for (int k = 0; k < NADDR; k++) {
+        uint8_t id[32];
+        for (int j = 0; j < 32; j++)
+            id[j] = (uint8_t)(k * 31 + j * 7);
+        btq_ss58_encode(42, id, sizeof id, addrs[k], sizeof addrs[k], &addr_len[k], NULL);
+    }
+    static const row rows[] = {
+        {"twox128 (15-byte pallet name)", b_twox128, 440},
+        {"System.Account key (Blake2_128Concat)", b_blake2_128_concat_key, 2200},
+        {"  same, 32-byte prefix precomputed", b_blake2_128_concat_key_cached_prefix, 2200},
+        {"SS58 encode (32-byte id, prefix 42)", b_ss58_encode, 1700},
+        {"SS58 decode (32-byte id, prefix 42)", b_ss58_decode, 10700},
+        {"  blake2b-512 of 41 bytes (checksum)", b_blake2b_512, 0},
+        {"  base58 encode 35 bytes", b_base58_encode, 0},
+        {"  base58 decode 48 characters", b_base58_decode, 0},
+    };
+    printf("%-40s %10s %9s %9s %8s\n", "operation", "iterations", "ns/op", "JS ns/op", "JS/btq");
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        rows[r].fn(iters / 10); /* warm up */
+        double best = 1e300;
+        for (int round = 0; round < 5; round++) {
+            double t0 = now_ns();
+            rows[r].fn(iters);
+            double ns = (now_ns() - t0) / (double)iters;
+            if (ns < best) best = ns;
+        }
+        if (rows[r].js_ns > 0)
+            printf("%-40s %10ld %9.1f %9.0f %7.1fx\n", rows[r].name, iters, best, rows[r].js_ns,
+                   rows[r].js_ns / best);
+        else
+            printf("%-40s %10ld %9.1f %9s %8s\n", rows[r].name, iters, best, "-", "-");
+    }
+    printf("(best of 5 rounds; inputs vary per iteration; JS figures: polkadot-js on the "
+           "reference machine)\n");
+    return 0;
+}

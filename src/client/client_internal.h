@@ -1,0 +1,91 @@
+/* Client internals shared by the files in src/client. */
+#ifndef BTQ_CLIENT_INTERNAL_H
+#define BTQ_CLIENT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "btq/client.h"
+
+#define BTQ_HASH_HEX_LEN 66 /* "0x" + 64 */
+
+typedef struct btq_md_entry {
+    uint32_t spec;
+    btq_metadata *md; /* NULL while fetching */
+    int fetching;
+} btq_md_entry;
+
+struct btq_client {
+    btq_rpc *rpc;
+    uint32_t ss58_prefix;
+    uint32_t request_timeout_ms;
+    char *cache_dir;
+    int prefer_v14;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    btq_md_entry *mds;
+    size_t nmds, capmds;
+    char genesis[BTQ_HASH_HEX_LEN + 1];
+    int have_genesis;
+    uint64_t fetches; /* under mu */
+};
+
+struct btq_pin {
+    btq_client *c;
+    char hash[BTQ_HASH_HEX_LEN + 1];
+    uint32_t spec;
+    btq_metadata *md;
+};
+
+struct btq_result {
+    btq_value_doc *doc; /* NULL for none */
+    const btq_value *root;
+    int found;
+    uint8_t *bytes;
+    size_t len;
+    uint32_t prefix;
+};
+
+/* err helpers: set code + formatted message (keeps the code's default text when fmt NULL). */
+int btq__cl_fail(btq_error *err, int code, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Put a formatted prefix before err->message (no-op without err). */
+void btq__cl_prefix(btq_error *err, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Copy a transport error (code, rpc_code, message) into err, prefixed with what was asked. */
+int btq__cl_rpc_fail(btq_error *err, int code, const btq_error *src, const char *what);
+
+/* Blocking call, result parsed: *out (cJSON_Delete) — the "result" value. */
+int btq__cl_call_json(btq_client *c, const char *method, const char *params, cJSON **out,
+                      btq_error *err);
+/* "0x…" JSON string -> bytes (btq_malloc'd, transferred). BTQ_EPROTOCOL when not hex. */
+int btq__hex_to_bytes(const char *s, size_t n, uint8_t **out, size_t *out_len);
+/* bytes -> "0x…" NUL-terminated (btq_malloc'd). NULL on ENOMEM. */
+char *btq__bytes_to_hex(const uint8_t *p, size_t n);
+/* 0x-prefixed hex number (any padding) -> u64. */
+int btq__parse_hex_u64(const char *s, uint64_t *out);
+
+/* New result: takes ownership of bytes; decodes them as type_id when bytes != NULL (EXACT). */
+int btq__result_make(const btq_pin *pin, uint32_t type_id, uint8_t *bytes, size_t len, int found,
+                     btq_result **out, btq_error *err);
+
+/* The JSON options that render AccountId32 as SS58 with *prefix. */
+void btq__json_opts(btq_json_opts *o, const uint32_t *prefix, int pretty);
+
+/* Raw storage values for n keys at the pin: vals[i] (btq_malloc'd or NULL when absent),
+ * lens[i]. Sends chunks concurrently; parses on the calling thread. */
+typedef struct btq__fetch btq__fetch;
+int btq__fetch_start(const btq_pin *pin, uint8_t *const *keys, const size_t *klens, size_t n,
+                     btq__fetch **out, btq_error *err);
+int btq__fetch_finish(btq__fetch *f, int timeout_ms, uint8_t **vals, size_t *lens, btq_error *err);
+void btq__fetch_free(btq__fetch *f);
+
+#endif

@@ -1,0 +1,490 @@
+/* Sans-I/O JSON-RPC codec: strict validator, zero-copy lookup, request building. */
+#include "rpc/jsonrpc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "btq/error.h"
+#include "btq/scale.h" /* btq_malloc / btq_free only */
+
+int btq_jr_utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII fast path, 8 bytes at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            return 0;
+        }
+        if (n - i - 1 < need) return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (size_t k = 2; k <= need; k++)
+            if ((s[i + k] & 0xC0) != 0x80) return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+/* ---- validator -------------------------------------------------------------------------- */
+typedef struct vstate {
+    const char *end;
+    int max_depth;
+    int depth_err;
+} vstate;
+
+static const char *ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+static int hexc(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static const char *v_string(const char *p, const char *e)
+{
+    /* p at opening quote */
+    p++;
+    while (p < e) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') return p + 1;
+        if (c < 0x20) return NULL;
+        if (c == '\\') {
+            p++;
+            if (p >= e) return NULL;
+            switch (*p) {
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+                p++;
+                break;
+            case 'u':
+                if (e - p < 5 || !hexc(p[1]) || !hexc(p[2]) || !hexc(p[3]) || !hexc(p[4]))
+                    return NULL;
+                p += 5;
+                break;
+            default:
+                return NULL;
+            }
+            continue;
+        }
+        p++;
+    }
+    return NULL;
+}
+
+static const char *v_number(const char *p, const char *e)
+{
+    if (p < e && *p == '-') p++;
+    if (p >= e) return NULL;
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        return NULL;
+    }
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || *p < '0' || *p > '9') return NULL;
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        if (p >= e || *p < '0' || *p > '9') return NULL;
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    return p;
+}
+
+static const char *v_lit(const char *p, const char *e, const char *lit, size_t n)
+{
+    if ((size_t)(e - p) < n || memcmp(p, lit, n) != 0) return NULL;
+    return p + n;
+}
+
+static const char *v_value(vstate *st, const char *p, int depth)
+{
+    const char *e = st->end;
+    p = ws(p, e);
+    if (p >= e) return NULL;
+    switch (*p) {
+    case '{':
+    case '[': {
+        char close = *p == '{' ? '}' : ']';
+        int obj = *p == '{';
+        if (depth + 1 > st->max_depth) {
+            st->depth_err = 1;
+            return NULL;
+        }
+        p = ws(p + 1, e);
+        if (p < e && *p == close) return p + 1;
+        for (;;) {
+            if (obj) {
+                p = ws(p, e);
+                if (p >= e || *p != '"') return NULL;
+                p = v_string(p, e);
+                if (!p) return NULL;
+                p = ws(p, e);
+                if (p >= e || *p != ':') return NULL;
+                p++;
+            }
+            p = v_value(st, p, depth + 1);
+            if (!p) return NULL;
+            p = ws(p, e);
+            if (p >= e) return NULL;
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            if (*p == close) return p + 1;
+            return NULL;
+        }
+    }
+    case '"':
+        return v_string(p, e);
+    case 't':
+        return v_lit(p, e, "true", 4);
+    case 'f':
+        return v_lit(p, e, "false", 5);
+    case 'n':
+        return v_lit(p, e, "null", 4);
+    default:
+        return v_number(p, e);
+    }
+}
+
+int btq_jr_json_validate(const char *s, size_t n, int max_depth)
+{
+    if (!s) return BTQ_EJSON;
+    if (!btq_jr_utf8_valid((const unsigned char *)s, n)) return BTQ_EUTF8;
+    vstate st = {s + n, max_depth, 0};
+    const char *p = v_value(&st, s, 0);
+    if (!p) return st.depth_err ? BTQ_EDEPTH : BTQ_EJSON;
+    p = ws(p, s + n);
+    return p == s + n ? 0 : BTQ_EJSON;
+}
+
+/* ---- lookup on validated text ----------------------------------------------------------- */
+const char *btq_jr_json_skip(const char *p, const char *e)
+{
+    p = ws(p, e);
+    if (p >= e) return e;
+    char c = *p;
+    if (c == '"') {
+        const char *q = v_string(p, e);
+        return q ? q : e;
+    }
+    if (c == '{' || c == '[') {
+        /* validated: count brackets outside strings */
+        int d = 0;
+        while (p < e) {
+            char x = *p;
+            if (x == '"') {
+                p = v_string(p, e);
+                if (!p) return e;
+                continue;
+            }
+            if (x == '{' || x == '[')
+                d++;
+            else if (x == '}' || x == ']') {
+                d--;
+                if (d == 0) return p + 1;
+            }
+            p++;
+        }
+        return e;
+    }
+    while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' && *p != '\n' &&
+           *p != '\r')
+        p++;
+    return p;
+}
+
+int btq_jr_json_obj_get(btq_jr_span obj, const char *key, btq_jr_span *val)
+{
+    const char *e = obj.p + obj.n, *p = ws(obj.p, e);
+    size_t kl = strlen(key);
+    if (p >= e || *p != '{') return 0;
+    p = ws(p + 1, e);
+    while (p < e && *p == '"') {
+        const char *ks = p + 1, *ke = v_string(p, e);
+        if (!ke) return 0;
+        int match = (size_t)(ke - 1 - ks) == kl && memcmp(ks, key, kl) == 0;
+        p = ws(ke, e);
+        if (p >= e || *p != ':') return 0;
+        p = ws(p + 1, e);
+        const char *ve = btq_jr_json_skip(p, e);
+        if (match) {
+            val->p = p;
+            val->n = (size_t)(ve - p);
+            return 1;
+        }
+        p = ws(ve, e);
+        if (p < e && *p == ',')
+            p = ws(p + 1, e);
+        else
+            break;
+    }
+    return 0;
+}
+
+int btq_jr_json_array_next(btq_jr_span arr, const char **it, btq_jr_span *elem)
+{
+    const char *e = arr.p + arr.n, *p;
+    if (!*it) {
+        p = ws(arr.p, e);
+        if (p >= e || *p != '[') return 0;
+        p = ws(p + 1, e);
+        if (p < e && *p == ']') {
+            *it = e;
+            return 0;
+        }
+    } else {
+        p = ws(*it, e);
+        if (p >= e || *p != ',') {
+            *it = e;
+            return 0;
+        }
+        p = ws(p + 1, e);
+    }
+    if (p >= e) return 0;
+    const char *ve = btq_jr_json_skip(p, e);
+    elem->p = p;
+    elem->n = (size_t)(ve - p);
+    *it = ve;
+    return 1;
+}
+
+int btq_jr_json_u64(btq_jr_span s, uint64_t *v)
+{
+    if (s.n == 0 || s.n > 20) return 0;
+    if (s.n > 1 && s.p[0] == '0') return 0;
+    uint64_t x = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        if (c < '0' || c > '9') return 0;
+        uint64_t d = (uint64_t)(c - '0');
+        if (x > (UINT64_MAX - d) / 10) return 0;
+        x = x * 10 + d;
+    }
+    *v = x;
+    return 1;
+}
+
+/* ---- JSON-RPC --------------------------------------------------------------------------- */
+int btq_jr_classify(btq_jr_span obj, btq_jr_msg *m)
+{
+    memset(m, 0, sizeof *m);
+    const char *p = ws(obj.p, obj.p + obj.n);
+    if (p >= obj.p + obj.n || *p != '{') return m->kind = BTQ_JR_INVALID;
+    btq_jr_span id, v;
+    if (btq_jr_json_obj_get(obj, "id", &id)) {
+        int has_err = btq_jr_json_obj_get(obj, "error", &v);
+        if (has_err && v.n && v.p[0] == '{') {
+            m->is_error = 1;
+            m->error = v;
+        } else if (btq_jr_json_obj_get(obj, "result", &v)) {
+            m->result = v;
+        } else {
+            return m->kind = BTQ_JR_INVALID;
+        }
+        m->id_ok = btq_jr_json_u64(id, &m->id);
+        return m->kind = BTQ_JR_RESPONSE;
+    }
+    btq_jr_span method, params;
+    if (btq_jr_json_obj_get(obj, "method", &method) && method.n && method.p[0] == '"' &&
+        btq_jr_json_obj_get(obj, "params", &params) && params.n && params.p[0] == '{' &&
+        btq_jr_json_obj_get(params, "subscription", &m->sub) &&
+        btq_jr_json_obj_get(params, "result", &m->result)) {
+        m->method = method;
+        return m->kind = BTQ_JR_NOTIFICATION;
+    }
+    return m->kind = BTQ_JR_INVALID;
+}
+
+static unsigned hexv(char c)
+{
+    if (c >= '0' && c <= '9') return (unsigned)(c - '0');
+    if (c >= 'a' && c <= 'f') return (unsigned)(c - 'a' + 10);
+    return (unsigned)(c - 'A' + 10);
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+void btq_jr_error_detail(btq_jr_span error, int64_t *code, char *msg, size_t cap)
+{
+    btq_jr_span v;
+    *code = 0;
+    if (cap) msg[0] = 0;
+    if (btq_jr_json_obj_get(error, "code", &v) && v.n > 0 && v.n <= 19) {
+        int neg = v.p[0] == '-';
+        btq_jr_span d = {v.p + neg, v.n - (size_t)neg};
+        uint64_t u;
+        if (btq_jr_json_u64(d, &u) && u <= (uint64_t)INT64_MAX)
+            *code = neg ? -(int64_t)u : (int64_t)u;
+    }
+    if (!cap || !btq_jr_json_obj_get(error, "message", &v) || v.n < 2 || v.p[0] != '"') return;
+    const char *p = v.p + 1, *e = v.p + v.n - 1;
+    size_t o = 0;
+    while (p < e && o + 5 < cap) {
+        char c = *p++;
+        if (c != '\\') {
+            msg[o++] = c;
+            continue;
+        }
+        c = *p++;
+        switch (c) {
+        case 'b':
+            msg[o++] = '\b';
+            break;
+        case 'f':
+            msg[o++] = '\f';
+            break;
+        case 'n':
+            msg[o++] = '\n';
+            break;
+        case 'r':
+            msg[o++] = '\r';
+            break;
+        case 't':
+            msg[o++] = '\t';
+            break;
+        case 'u': {
+            unsigned cp = (hexv(p[0]) << 12) | (hexv(p[1]) << 8) | (hexv(p[2]) << 4) | hexv(p[3]);
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                unsigned lo2 =
+                    (hexv(p[2]) << 12) | (hexv(p[3]) << 8) | (hexv(p[4]) << 4) | hexv(p[5]);
+                if (lo2 >= 0xDC00 && lo2 <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo2 - 0xDC00);
+                    p += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+            if (cp == 0) cp = 0xFFFD;
+            o += put_utf8(msg + o, cp);
+            break;
+        }
+        default:
+            msg[o++] = c;
+            break;
+        }
+    }
+    /* never cut a UTF-8 sequence in half */
+    if (p < e)
+        while (o > 0 && ((unsigned char)msg[o - 1] & 0xC0) == 0x80)
+            o--, (void)0;
+    if (p < e && o > 0 && ((unsigned char)msg[o - 1] & 0xC0) == 0xC0) o--;
+    msg[o] = 0;
+}
+
+int btq_jr_method_ok(const char *method)
+{
+    if (!method || !*method) return 0;
+    size_t n = 0;
+    for (const char *p = method; *p; p++, n++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return 0;
+        if (n >= 128) return 0;
+    }
+    return 1;
+}
+
+int btq_jr_method_is_submission(const char *method)
+{
+    return strncmp(method, "author_submit", 13) == 0;
+}
+
+int btq_jr_params_ok(const char *params, size_t len)
+{
+    if (!params) return 0;
+    if (btq_jr_json_validate(params, len, BTQ_JR_MAX_DEPTH) != 0) return BTQ_EJSON;
+    const char *p = ws(params, params + len);
+    return (*p == '[' || *p == '{') ? 0 : BTQ_EJSON;
+}
+
+int btq_jr_build_request(uint64_t id, const char *method, const char *params, size_t params_len,
+                         size_t headroom, unsigned char **buf, size_t *len, size_t *params_off)
+{
+    if (!params) {
+        params = "[]";
+        params_len = 2;
+    }
+    size_t ml = strlen(method);
+    size_t cap = headroom + 64 + ml + params_len;
+    unsigned char *b = btq_malloc(cap);
+    if (!b) return BTQ_ENOMEM;
+    char *t = (char *)b + headroom;
+    int k = snprintf(t, cap - headroom,
+                     "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"method\":\"%s\",\"params\":",
+                     (unsigned long long)id, method);
+    size_t o = (size_t)k;
+    *params_off = o;
+    memcpy(t + o, params, params_len);
+    o += params_len;
+    t[o++] = '}';
+    t[o] = 0;
+    *buf = b;
+    *len = o;
+    return 0;
+}

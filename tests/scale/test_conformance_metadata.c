@@ -1,0 +1,148 @@
+/* Conformance (issue 3): every metadata file in ../shared/chain/metadata/ parses with the
+ * version and spec version its name states, and every pallet constant and every storage
+ * default in each decodes with btq's dynamic decoder (all bytes consumed) and re-encodes to
+ * exactly the same bytes. A one-line summary per file is printed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btq_test.h"
+#include "conformance_util.h"
+
+/* "finney_spec343_v15" -> 343, 15 */
+static void stem_versions(const char *stem, unsigned *spec, unsigned *ver)
+{
+    const char *s = strstr(stem, "_spec");
+    const char *v = strrchr(stem, 'v');
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_nonnull(v);
+    *spec = (unsigned)strtoul(s + 5, NULL, 10);
+    *ver = (unsigned)strtoul(v + 1, NULL, 10);
+}
+
+START_TEST(metadata_file_parses_with_the_version_and_spec_of_its_name)
+{
+    const char *stem = conformance_metadata_stems[_i];
+    unsigned spec = 0, ver = 0;
+    stem_versions(stem, &spec, &ver);
+    btq_metadata *md = conformance_load_metadata(stem);
+    ck_assert_uint_eq(btq_metadata_version(md), ver);
+    ck_assert_uint_eq(btq_metadata_spec_version(md), spec);
+    const btq_runtime_version *rv = btq_metadata_runtime_version(md);
+    ck_assert_ptr_nonnull(rv);
+    ck_assert_str_eq(rv->spec_name, "node-subtensor");
+    ck_assert_uint_gt(btq_metadata_npallets(md), 0);
+    ck_assert_ptr_nonnull(btq_metadata_pallet(md, "System"));
+    ck_assert_ptr_nonnull(btq_metadata_pallet(md, "SubtensorModule"));
+    const btq_registry *reg = btq_metadata_registry(md);
+    ck_assert_ptr_nonnull(reg);
+    /* V15+ carry runtime APIs, V14 none */
+    if (ver >= 15)
+        ck_assert_ptr_nonnull(btq_metadata_api_method(md, "Metadata", "metadata_at_version"));
+    else
+        ck_assert_uint_eq(btq_metadata_napis(md), 0);
+    printf("%s: V%u spec %u, %u types, %u pallets, %u runtime APIs\n", stem,
+           btq_metadata_version(md), btq_metadata_spec_version(md), reg->ntypes,
+           btq_metadata_npallets(md), btq_metadata_napis(md));
+    btq_metadata_unref(md);
+}
+END_TEST
+
+START_TEST(every_constant_and_storage_default_roundtrips_exactly)
+{
+    const char *stem = conformance_metadata_stems[_i];
+    btq_metadata *md = conformance_load_metadata(stem);
+    const btq_registry *reg = btq_metadata_registry(md);
+    size_t nconst = 0, ndef = 0, nnone = 0, nfail = 0;
+    char msg[1024];
+    for (uint32_t p = 0; p < btq_metadata_npallets(md); p++) {
+        const btq_pallet *pal = btq_metadata_pallet_at(md, p);
+        for (uint32_t i = 0; i < pal->nconstants; i++) {
+            const btq_constant *c = &pal->constants[i];
+            /* the name lookup finds this very constant */
+            ck_assert_ptr_eq(btq_metadata_constant(md, pal->name, c->name), c);
+            nconst++;
+            if (conformance_roundtrip(reg, c->type, c->value, c->value_len, 0, NULL, msg,
+                                      sizeof msg) != 0) {
+                if (nfail++ < 20)
+                    printf("FAIL %s constant %s.%s: %s\n", stem, pal->name, c->name, msg);
+            }
+        }
+        for (uint32_t i = 0; i < pal->nstorage; i++) {
+            const btq_storage_entry *e = &pal->storage[i];
+            ck_assert_ptr_eq(btq_metadata_storage(md, pal->name, e->name), e);
+            int optional = e->modifier == BTQ_STORAGE_OPTIONAL;
+            ndef++;
+            if (optional && e->default_len == 1 && e->default_value[0] == 0) nnone++;
+            if (conformance_roundtrip(reg, e->value_type, e->default_value, e->default_len,
+                                      optional, NULL, msg, sizeof msg) != 0) {
+                if (nfail++ < 20)
+                    printf("FAIL %s default %s.%s (%s): %s\n", stem, pal->name, e->name,
+                           optional ? "Optional" : "Default", msg);
+            }
+        }
+    }
+    printf("%s: %zu constants + %zu storage defaults (%zu Optional None), %zu failed "
+           "decode/re-encode\n",
+           stem, nconst, ndef, nnone, nfail);
+    ck_assert_uint_gt(nconst, 0);
+    ck_assert_uint_gt(ndef, 0);
+    ck_assert_msg(nfail == 0, "%s: %zu constants/defaults did not round-trip (see output)", stem,
+                  nfail);
+    btq_metadata_unref(md);
+}
+END_TEST
+
+/* Known values, read through the dynamic decoder by path, in every file. */
+START_TEST(known_constants_decode_to_known_values)
+{
+    const char *stem = conformance_metadata_stems[_i];
+    unsigned spec = 0, ver = 0;
+    stem_versions(stem, &spec, &ver);
+    btq_metadata *md = conformance_load_metadata(stem);
+    const btq_registry *reg = btq_metadata_registry(md);
+    struct {
+        const char *pallet, *name, *path;
+        uint64_t want;
+    } known[] = {
+        {"System", "SS58Prefix", NULL, 42},
+        {"Balances", "ExistentialDeposit", NULL, 500},
+        {"System", "Version", "spec_version", spec},
+    };
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
+        const btq_constant *c = btq_metadata_constant(md, known[k].pallet, known[k].name);
+        ck_assert_msg(c != NULL, "%s: no %s.%s", stem, known[k].pallet, known[k].name);
+        btq_value_doc *doc = NULL;
+        const btq_value *root = NULL;
+        btq_error err;
+        memset(&err, 0, sizeof err);
+        int rc = btq_value_decode(reg, c->type, c->value, c->value_len, BTQ_VALUE_EXACT, &doc,
+                                  &root, &err);
+        ck_assert_msg(rc == 0, "%s %s.%s: %s %s", stem, known[k].pallet, known[k].name,
+                      btq_err_name(rc), err.message);
+        uint64_t got = 0;
+        if (known[k].path)
+            rc = btq_value_path_u64(root, known[k].path, &got);
+        else
+            rc = btq_value_u64(root, &got);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_msg(got == known[k].want, "%s %s.%s = %llu, want %llu", stem, known[k].pallet,
+                      known[k].name, (unsigned long long)got, (unsigned long long)known[k].want);
+        btq_value_doc_free(doc);
+    }
+    btq_metadata_unref(md);
+}
+END_TEST
+
+Suite *btq_test_suite(void)
+{
+    Suite *s = suite_create("conformance_metadata");
+    TCase *tc = tcase_create("files");
+    tcase_set_timeout(tc, 120);
+    int n = (int)conformance_metadata_count;
+    tcase_add_loop_test(tc, metadata_file_parses_with_the_version_and_spec_of_its_name, 0, n);
+    tcase_add_loop_test(tc, every_constant_and_storage_default_roundtrips_exactly, 0, n);
+    tcase_add_loop_test(tc, known_constants_decode_to_known_values, 0, n);
+    suite_add_tcase(s, tc);
+    return s;
+}
