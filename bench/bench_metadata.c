@@ -45,6 +45,16 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static char lookups[1024];
+static size_t nlookups;
+
+static void lookup_line(const char *file, const char *what, double ns, const void *found)
+{
+    nlookups += (size_t)snprintf(lookups + nlookups, sizeof lookups - nlookups,
+                                 "%s%-30s lookup %-34s %6.1f ns%s\n", nlookups ? "" : "\n", file,
+                                 what, ns, found ? "" : " (NOT FOUND)");
+}
+
 int main(int argc, char **argv)
 {
     char dir[4096];
@@ -99,8 +109,25 @@ int main(int argc, char **argv)
         qsort(t, RUNS, sizeof t[0], cmp_double);
         printf("%-30s %7zu %3u %4u %7u %5u %9.1f %8.1f %6.0f %8zu\n", names[i], len, ver, spec, np,
                nt, t[RUNS / 2], t[0], (double)len / t[RUNS / 2], arena / 1024);
+        if (strstr(names[i], "finney_spec393_v15")) { /* lookups on the mainnet file */
+            btq_metadata_parse(buf, len, &md, NULL);
+            enum { N = 1000000 };
+            const void *sink = NULL;
+            double t0 = now_us();
+            for (int r = 0; r < N; r++)
+                sink = btq_metadata_storage(md, "SubtensorModule", "Tempo");
+            double ns = (now_us() - t0) * 1e3 / N;
+            lookup_line(names[i], "storage SubtensorModule.Tempo", ns, sink);
+            t0 = now_us();
+            for (int r = 0; r < N; r++)
+                sink = btq_metadata_api_method(md, "Metadata", "metadata_at_version");
+            ns = (now_us() - t0) * 1e3 / N;
+            lookup_line(names[i], "api Metadata.metadata_at_version", ns, sink);
+            btq_metadata_unref(md);
+        }
         free(buf);
         free(names[i]);
     }
+    if (nlookups) fputs(lookups, stdout);
     return 0;
 }

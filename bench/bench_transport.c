@@ -120,7 +120,7 @@ static void on_reply(int status, const char *res, size_t len, const btq_error *e
     }
 }
 
-static btq_rpc *open_rpc(void)
+static btq_rpc *open_rpc_mode(int manual)
 {
     char url[64];
     snprintf(url, sizeof url, "ws://127.0.0.1:%d", server_port);
@@ -128,6 +128,7 @@ static btq_rpc *open_rpc(void)
     btq_rpc_options_init(&o);
     o.url = url;
     o.max_in_flight = 4096;
+    o.manual_poll = manual;
     btq_rpc *rpc = NULL;
     if (btq_rpc_new(&o, &rpc, NULL) != 0) {
         fprintf(stderr, "bench: cannot create the client\n");
@@ -141,6 +142,11 @@ static btq_rpc *open_rpc(void)
     }
     btq_free(res);
     return rpc;
+}
+
+static btq_rpc *open_rpc(void)
+{
+    return open_rpc_mode(0);
 }
 
 static void bench_window(const char *label, long n, int window)
@@ -166,9 +172,9 @@ static void bench_window(const char *label, long n, int window)
     btq_rpc_free(rpc); /* completes the (window - 1) extra requests with ECANCELED or answers */
 }
 
-static void bench_blocking(long n)
+static void bench_blocking(long n, int manual)
 {
-    btq_rpc *rpc = open_rpc();
+    btq_rpc *rpc = open_rpc_mode(manual);
     double c0 = cpu_s(), t0 = now_s();
     long errors = 0;
     for (long i = 0; i < n; i++) {
@@ -178,7 +184,8 @@ static void bench_blocking(long n)
     }
     double dt = now_s() - t0, dc = cpu_s() - c0;
     printf("%-34s %10.0f req/s   %6.2f us CPU/req   (%ld requests, %ld errors)\n",
-           "sequential, blocking btq_rpc_call", (double)n / dt, dc / (double)n * 1e6, n, errors);
+           manual ? "sequential, blocking, manual poll" : "sequential, blocking btq_rpc_call",
+           (double)n / dt, dc / (double)n * 1e6, n, errors);
     btq_rpc_free(rpc);
 }
 
@@ -239,7 +246,8 @@ int main(int argc, char **argv)
     printf("btq transport benchmark: mock node on 127.0.0.1:%d (separate process), method %s\n",
            server_port, METHOD);
     bench_window("sequential, callback chain (1)", n_seq, 1);
-    bench_blocking(n_seq);
+    bench_blocking(n_seq, 0);
+    bench_blocking(n_seq, 1);
     bench_window("pipelined, 64 in flight", n_pipe, 64);
     bench_window("pipelined, 1024 in flight", n_pipe, 1024);
     printf("%-34s %10ld KiB (client process incl. libwebsockets)\n", "peak RSS", peak_rss_kb());

@@ -13,5 +13,5 @@ if ((${#dirs[@]})); then
   "$fuzzer" -runs=0 "${dirs[@]}"                       # replay: every input once
 fi
 mkdir -p "$work/corpus"
-"$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+"$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=${BTQ_FUZZ_MAX_LEN:-16384} -print_final_stats=1 \
   "$work/corpus" "${dirs[@]}" 2>&1 | tail -n 15

@@ -11,6 +11,9 @@
 #include "btq/scale.h"
 #include "btq/registry.h"
 #include "btq/hasher.h"
+#include "btq/chain.h"
+#include "btq/metadata.h"
+#include "btq/value.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -14,8 +14,8 @@ typedef struct btq_arena_chunk {
 } btq_arena_chunk;
 
 typedef struct btq_arena {
-    uint8_t *cur;  /* next free byte in the current chunk */
-    uint8_t *end;  /* end of the current chunk */
+    uint8_t *cur;            /* next free byte in the current chunk */
+    uint8_t *end;            /* end of the current chunk */
     btq_arena_chunk *chunks; /* heap chunks, newest first */
     uint8_t *inline_buf;     /* optional embedded first chunk */
     size_t inline_cap;
@@ -34,6 +34,7 @@ void *btq_arena_alloc_slow(btq_arena *a, size_t n);
 /* n bytes aligned to 16, or NULL on ENOMEM (or n too large). */
 static inline void *btq_arena_alloc(btq_arena *a, size_t n)
 {
+    if (n > SIZE_MAX / 2) return NULL; /* also keeps the rounding below from wrapping */
     n = (n + 15u) & ~(size_t)15u;
     if ((size_t)(a->end - a->cur) >= n && n != 0) {
         void *p = a->cur;

@@ -5,10 +5,14 @@
  * one word, Lsb0 puts bit i of the word's chunk at value bit (i % store_bits), Msb0 at value bit
  * (store_bits - 1 - i % store_bits). Lsb0 over any store therefore has the same bytes as Lsb0
  * over u8; Msb0 does not. Padding bits of the last word are kept as read (Rust's decoder does
- * not check them either), and written as zero. */
+ * not check them either), and written as zero. At most 2^29 - 1 bits, as in Rust. */
 #include <string.h>
 
 #include "btq/scale.h"
+
+/* parity-scale-codec's ARCH32BIT_BITSLICE_MAX_BITS: Rust rejects longer bit sequences (a 32-bit
+ * target could not hold them), so btq does too, reading and writing alike. */
+#define BITSEQ_MAX_BITS 0x1FFFFFFFu
 
 static int store_ok(btq_bit_store store)
 {
@@ -31,6 +35,10 @@ int btq_read_bitseq(btq_reader *r, btq_bit_store store, const uint8_t **out_word
     uint32_t bits;
     int rc = btq_read_compact_u32(r, &bits);
     if (rc) return rc;
+    if (bits > BITSEQ_MAX_BITS) {
+        r->pos = start;
+        return BTQ_EOVERFLOW;
+    }
     size_t nb = words_bytes(bits, (size_t)store);
     if (btq_reader_remaining(r) < nb) {
         r->pos = start;
@@ -69,7 +77,7 @@ int btq_write_bitseq(btq_writer *w, btq_bit_store store, btq_bit_order order, co
         w->err = BTQ_EBITSEQ;
         return w->err;
     }
-    if ((uint64_t)nbits > UINT32_MAX) { /* the count is a Compact<u32> */
+    if ((uint64_t)nbits > BITSEQ_MAX_BITS) {
         w->err = BTQ_EOVERFLOW;
         return w->err;
     }

@@ -154,14 +154,13 @@ int btq__md_check_types(md_parser *p)
     }
     /* scratch: state + stack position per type, and the stack (depth <= n: a type is on it
      * at most once) */
-    uint8_t *state = btq_calloc(n, 1);
-    uint32_t *pos = btq_malloc((size_t)n * sizeof *pos);
-    frame *stack = btq_malloc((size_t)n * sizeof *stack);
+    /* one scratch block: the stack, then positions, then states (n <= 100,000: no overflow) */
+    frame *stack = btq_malloc((size_t)n * (sizeof(frame) + sizeof(uint32_t) + 1));
+    if (!stack) return btq__md_fail(p, BTQ_ENOMEM, "metadata: out of memory");
+    uint32_t *pos = (uint32_t *)(void *)(stack + n);
+    uint8_t *state = (uint8_t *)(pos + n);
+    memset(state, WHITE, n);
     int rc = 0;
-    if (!state || !pos || !stack) {
-        rc = btq__md_fail(p, BTQ_ENOMEM, "metadata: out of memory");
-        goto out;
-    }
     for (uint32_t root = 0; root < n && !rc; root++) {
         if (state[root] != WHITE || is_leaf(&types[root])) continue;
         uint32_t sp = 0;
@@ -203,9 +202,6 @@ int btq__md_check_types(md_parser *p)
             }
         }
     }
-out:
-    btq_free(state);
-    btq_free(pos);
     btq_free(stack);
     return rc;
 }

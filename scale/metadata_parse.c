@@ -7,10 +7,14 @@
 
 #define META_MAGIC 0x6174656du /* "meta" read as a little-endian u32 */
 
-static void decode_runtime_version(btq_metadata *md)
+/* System.Version (sp_version::RuntimeVersion) by its fixed layout: spec_name, impl_name,
+ * authoring_version, spec_version, impl_version, apis: Vec<([u8; 8], u32)>,
+ * transaction_version. A constant that does not decode leaves the version unknown (0);
+ * only running out of memory is an error. */
+static int decode_runtime_version(btq_metadata *md)
 {
     const btq_constant *c = btq_metadata_constant(md, "System", "Version");
-    if (!c) return;
+    if (!c) return 0;
     btq_reader r;
     btq_reader_init(&r, c->value, c->value_len);
     const char *spec, *impl;
@@ -19,16 +23,34 @@ static void decode_runtime_version(btq_metadata *md)
     if (btq_read_str(&r, &spec, &spec_len) || btq_read_str(&r, &impl, &impl_len) ||
         btq_read_u32(&r, &v->authoring_version) || btq_read_u32(&r, &v->spec_version) ||
         btq_read_u32(&r, &v->impl_version))
-        return;
+        return 0;
     v->spec_name = btq__md_arena_strdup(&md->arena, spec, spec_len);
     v->impl_name = btq__md_arena_strdup(&md->arena, impl, impl_len);
-    if (!v->spec_name || !v->impl_name) return;
+    if (!v->spec_name || !v->impl_name) return BTQ_ENOMEM;
     v->transaction_version = 0;
     const uint8_t *skip;
-    /* apis: Vec<([u8; 8], u32)>, then transaction_version */
     if (!btq_read_length(&r, 12, &napis) && !btq_read_bytes(&r, napis * 12, &skip))
         (void)btq_read_u32(&r, &v->transaction_version);
     md->has_runtime_version = 1;
+    return 0;
+}
+
+/* V14 has no outer enums, but the RuntimeCall is UncheckedExtrinsic's Call parameter and the
+ * RuntimeEvent is the E parameter of System.Events' Vec<EventRecord<E, T>>. The error enum
+ * V15 describes is synthesised by the runtime and stays unknown. */
+static void derive_v14_outer(btq_metadata *md)
+{
+    md->outer.call_type = md->extrinsic.call_type;
+    const btq_storage_entry *e = btq_metadata_storage(md, "System", "Events");
+    if (!e) return;
+    const btq_type *seq = &md->registry.types[e->value_type];
+    if (seq->kind != BTQ_TYPE_SEQUENCE) return;
+    const btq_type *rec = &md->registry.types[seq->u.sequence.elem];
+    for (uint32_t i = 0; i < rec->nparams; i++)
+        if (rec->params[i].has_type && strcmp(rec->params[i].name, "E") == 0) {
+            md->outer.event_type = rec->params[i].type;
+            return;
+        }
 }
 
 static int parse_body(md_parser *p)
@@ -56,6 +78,7 @@ static int parse_body(md_parser *p)
 
 int btq_metadata_parse(const void *bytes, size_t len, btq_metadata **out, btq_error *err)
 {
+    if (err) btq_error_clear(err);
     if (!out || (!bytes && len)) return btq__error_set(err, BTQ_EINVAL, 0, "metadata: NULL");
     *out = NULL;
     md_parser p = {.err = err};
@@ -89,13 +112,14 @@ int btq_metadata_parse(const void *bytes, size_t len, btq_metadata **out, btq_er
     p.version = version;
     int rc = parse_body(&p);
     if (!rc) rc = btq__md_build_index(md);
+    if (!rc) rc = decode_runtime_version(md);
+    if (!rc && version == 14) derive_v14_outer(md);
     if (rc) {
-        if (rc == BTQ_ENOMEM && err && err->code != BTQ_ENOMEM)
-            btq__error_set(err, BTQ_ENOMEM, p.r.pos, "metadata: out of memory");
+        if (err && err->code != rc) /* failures outside the reader wrappers */
+            btq__error_set(err, rc, p.r.pos, "metadata: %s", btq_strerror(rc));
         btq_metadata_unref(md);
         return rc;
     }
-    decode_runtime_version(md);
     *out = md;
     return 0;
 }

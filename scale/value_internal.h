@@ -9,21 +9,23 @@
 #define BTQ_VF_BIG 1u /* integer stored as little-endian bytes at a.p, count bytes */
 
 struct btq_value {
-    const char *name;      /* field name in the parent (borrowed / arena), or NULL */
-    const btq_type *type;  /* NULL for untyped builder nodes */
+    /* name and type are kept apart on purpose: copied from the visitor's info as one 16-byte
+     * vector they cost a store-forwarding stall per node */
+    const char *name; /* field name in the parent (borrowed / arena), or NULL */
     union {
-        uint64_t u;        /* UINT, CHAR, BOOL */
-        int64_t i;         /* INT */
-        const uint8_t *p;  /* STR, BYTES, BITSEQ words, BIG integers */
+        uint64_t u;          /* UINT, CHAR, BOOL */
+        int64_t i;           /* INT */
+        const uint8_t *p;    /* STR, BYTES, BITSEQ words, BIG integers */
         btq_value *children; /* containers and variants */
     } a;
-    const char *vname;     /* VARIANT: variant name */
-    size_t count;          /* children, bytes, bits (BITSEQ) or big-integer bytes */
-    uint32_t type_id;      /* UINT32_MAX when untyped */
-    uint8_t kind;          /* btq_value_kind */
+    const btq_type *type; /* NULL for untyped builder nodes */
+    const char *vname;    /* VARIANT: variant name */
+    size_t count;         /* children, bytes, bits (BITSEQ) or big-integer bytes */
+    uint32_t type_id;     /* UINT32_MAX when untyped */
+    uint8_t kind;         /* btq_value_kind */
     uint8_t flags;
-    uint8_t vindex;        /* VARIANT: encoded index; BITSEQ: store bytes */
-    uint8_t aux;           /* BITSEQ: order; VARIANT: 1 when vindex is known */
+    uint8_t vindex; /* VARIANT: encoded index; BITSEQ: store bytes */
+    uint8_t aux;    /* BITSEQ: order; VARIANT: 1 when vindex is known */
 };
 
 #define BTQ_VALUE_DOC_INLINE 2048u

@@ -55,15 +55,20 @@ static void put_u256(jctx *c, const btq_u256 *x)
     }
     char buf[96];
     size_t i = sizeof buf;
+    int top = 7; /* highest non-zero 32-bit word: u128 values skip half the divisions */
+    while (top > 0 && w[top] == 0)
+        top--;
     for (;;) {
         int zero = 1;
         uint64_t rem = 0;
-        for (int k = 7; k >= 0; k--) {
+        for (int k = top; k >= 0; k--) {
             uint64_t cur = (rem << 32) | w[k];
             w[k] = (uint32_t)(cur / 1000000000u);
             rem = cur % 1000000000u;
             if (w[k]) zero = 0;
         }
+        while (top > 0 && w[top] == 0)
+            top--;
         /* nine digits per round; leading zeros only inside the number */
         for (int d = 0; d < 9; d++) {
             buf[--i] = (char)('0' + rem % 10);

@@ -5,26 +5,21 @@
 #include "scale_internal.h"
 #include "value_internal.h"
 
-typedef struct tframe {
-    btq_value *node;
-    size_t next;
-} tframe;
-
+/* Children are one contiguous array filled in order, so a cursor to the next free slot is
+ * all the state a container needs; begin saves the parent's cursor, end restores it. */
 typedef struct tctx {
     btq_arena *arena;
-    btq_value *root;
+    btq_value *cursor; /* the node the next visited value fills */
     int sp;
-    tframe stack[BTQ_VALUE_MAX_DEPTH + 1];
+    btq_value *saved[BTQ_VALUE_MAX_DEPTH + 1];
 } tctx;
 
-/* The node the next visited value fills. */
 static inline btq_value *slot(tctx *c, const btq_visit_info *info)
 {
-    btq_value *n =
-        c->sp ? &c->stack[c->sp - 1].node->a.children[c->stack[c->sp - 1].next++] : c->root;
-    n->name = info->field;
+    btq_value *n = c->cursor++;
     n->type = info->type;
     n->type_id = info->type_id;
+    n->name = info->field;
     n->vname = NULL;
     n->flags = 0;
     n->vindex = 0;
@@ -141,19 +136,20 @@ static int t_begin(void *u, const btq_visit_info *info, size_t count)
     n->count = count;
     n->a.children = NULL;
     if (count) {
+        if (count > SIZE_MAX / sizeof(btq_value)) return BTQ_ENOMEM;
         n->a.children = btq_arena_alloc(c->arena, count * sizeof(btq_value));
         if (!n->a.children) return BTQ_ENOMEM;
     }
-    c->stack[c->sp].node = n;
-    c->stack[c->sp].next = 0;
-    c->sp++;
+    c->saved[c->sp++] = c->cursor;
+    c->cursor = n->a.children;
     return 0;
 }
 
 static int t_end(void *u, const btq_visit_info *info)
 {
     (void)info;
-    ((tctx *)u)->sp--;
+    tctx *c = u;
+    c->cursor = c->saved[--c->sp];
     return 0;
 }
 
@@ -184,17 +180,18 @@ int btq_value_doc_decode(btq_value_doc *doc, const btq_registry *reg, uint32_t t
     tctx c;
     c.arena = &doc->arena;
     c.sp = 0;
-    c.root = btq_arena_alloc(&doc->arena, sizeof(btq_value));
+    btq_value *top = btq_arena_alloc(&doc->arena, sizeof(btq_value));
+    c.cursor = top;
     /* the tree must not borrow the caller's buffer */
     uint8_t *copy = btq_arena_alloc(&doc->arena, len);
-    if (!c.root || !copy) return btq__error_set(err, BTQ_ENOMEM, 0, "out of memory");
+    if (!top || !copy) return btq__error_set(err, BTQ_ENOMEM, 0, "out of memory");
     if (len) memcpy(copy, bytes, len);
     int rc = btq_value_visit(reg, type_id, copy, len, flags, &tree_visitor, &c, consumed, err);
     if (rc) {
         btq_arena_reset(&doc->arena);
         return rc;
     }
-    *root = c.root;
+    *root = top;
     return 0;
 }
 

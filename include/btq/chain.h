@@ -119,7 +119,8 @@ int btq_ss58_encode(uint32_t prefix, const void *payload, size_t n, char *out, s
 /* Decode addr[0..addr_len). expected_prefix: BTQ_SS58_ANY_PREFIX or the network the address
  * must belong to (BTQ_ESS58NETWORK otherwise; checked after the checksum). *prefix (may be
  * NULL) = the address's prefix; payload into out (capacity cap; BTQ_SS58_MAX_PAYLOAD always
- * suffices), its length in *out_len (may be NULL).
+ * suffices; out NULL with cap 0 skips the copy), its length in *out_len (may be NULL). Nothing
+ * is written on failure.
  * Checked in this order: BTQ_EINVAL (expected_prefix out of range), BTQ_ESS58LEN (empty, or
  * longer than BTQ_SS58_ADDRESS_MAX characters), BTQ_ESS58CHAR (err->offset = the character's
  * position), BTQ_ESS58PREFIX (first byte >= 128), BTQ_ESS58LEN (a decoded length the format

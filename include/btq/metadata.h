@@ -158,7 +158,8 @@ typedef struct btq_extrinsic_info {
     const btq_extension_set *sets;
 } btq_extrinsic_info;
 
-/* V15+ outer enums; all BTQ_NO_TYPE for V14. */
+/* Outer enums (V15+). For V14 the call and event types are derived (UncheckedExtrinsic's Call
+ * parameter, System.Events' EventRecord E parameter) when present; error_type is BTQ_NO_TYPE. */
 typedef struct btq_outer_enums {
     uint32_t call_type;
     uint32_t event_type;
@@ -180,9 +181,9 @@ typedef struct btq_runtime_version {
 /* Parse RuntimeMetadataPrefixed bytes (copied; bytes may be freed afterwards). On success *out
  * holds one reference. Errors: BTQ_EINVAL (NULL args), BTQ_EMAGIC, BTQ_EMDVERSION (message
  * names the version), BTQ_ESHORT, BTQ_ETOOMANY, BTQ_ETYPEID, BTQ_ETYPECYCLE, BTQ_EBITSEQ,
- * BTQ_EBADVARIANT, BTQ_EUTF8, BTQ_ENONCANONICAL, BTQ_ETRAILING, BTQ_ENOMEM; err->offset is the
- * byte offset in bytes where it failed. Input that is an Option<OpaqueMetadata> or hex is not
- * unwrapped here. */
+ * BTQ_EBADVARIANT, BTQ_EHASHER, BTQ_EUTF8, BTQ_ENONCANONICAL, BTQ_ETRAILING, BTQ_ENOMEM;
+ * err (cleared first) gets the code, a message and the byte offset in bytes where it failed. Input
+ * that is an Option<OpaqueMetadata> or hex is not unwrapped here. */
 int btq_metadata_parse(const void *bytes, size_t len, btq_metadata **out, btq_error *err);
 /* One more reference (returns md). NULL-safe. */
 btq_metadata *btq_metadata_ref(btq_metadata *md);
@@ -207,7 +208,8 @@ const btq_pallet *btq_metadata_pallet_at(const btq_metadata *md, uint32_t i); /*
 uint32_t btq_metadata_napis(const btq_metadata *md);
 const btq_runtime_api *btq_metadata_api_at(const btq_metadata *md, uint32_t i);
 
-/* ---- lookups by name (hash index built at parse time; NULL when not found) -------------- */
+/* ---- lookups by name (hash index built at parse time; NULL when not found or a name is NULL;
+ * ---- on duplicate names the first declared wins; names are matched case-sensitively) ------ */
 
 const btq_pallet *btq_metadata_pallet(const btq_metadata *md, const char *name);
 const btq_pallet *btq_metadata_pallet_by_index(const btq_metadata *md, uint8_t index);

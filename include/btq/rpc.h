@@ -40,14 +40,17 @@
  *     ends with the final status BTQ_ECONNLOST; the caller decides whether to subscribe again
  *     (it may have missed notifications in between, which only the caller can judge).
  *   - Untrusted input: messages are reassembled from fragments up to max_message_bytes
- *     (default 16 MiB); a larger message closes the connection and the requests in flight end
- *     BTQ_ETOOBIG (not re-sent: the same answer would be too big again). Invalid UTF-8,
+ *     (default 16 MiB). A larger message is dropped; when its id can be read from its first or
+ *     last bytes that request ends BTQ_ETOOBIG and the connection stays; otherwise the
+ *     connection is closed and every request in flight ends BTQ_ETOOBIG (not re-sent: the same
+ *     answer would be too big again). Invalid UTF-8,
  *     invalid JSON, nesting deeper than 64, unknown or duplicate ids are counted in stats and
  *     dropped; after max_bad_messages (default 100; 0 = unlimited) of them the connection is
  *     closed and treated as a drop.
  *
  * SECURITY
- *   - wss:// verifies the certificate chain and host name against the system CAs (or ca_file).
+ *   - wss:// verifies the certificate chain and host name against the system CAs (or ca_file);
+ *     a failed verification ends the waiting requests with BTQ_ETLS.
  *     tls_insecure = 1 skips both and logs a warning on every connect.
  *   - ws:// to a host other than localhost / 127.0.0.0/8 / ::1 fails with BTQ_EINSECURE
  *     unless allow_plain_ws = 1.
@@ -116,7 +119,8 @@ void btq_rpc_options_init(btq_rpc_options *opt);
 int btq_rpc_new(const btq_rpc_options *opt, btq_rpc **out, btq_error *err);
 /* Close the connection, stop the thread and free. Every pending call completes with
  * BTQ_ECANCELED and every subscription ends with BTQ_ECANCELED (callbacks run once, on the
- * calling thread, before this returns). NULL is a no-op. Must not be called from a callback. */
+ * calling thread, before this returns). NULL is a no-op. Must not be called from a callback
+ * of this handle, nor while other threads may still submit to it. */
 void btq_rpc_free(btq_rpc *rpc);
 
 /* ---- calls -------------------------------------------------------------------------------- */
@@ -194,7 +198,8 @@ int btq_future_reset(btq_future *f);
 /* Subscribe with sub_method (e.g. "chain_subscribeNewHeads") and params (NULL = []); the
  * notifications' "params"."result" is passed to cb with status 0, as raw JSON (borrowed).
  * Finally cb runs exactly once with a non-zero status and result NULL:
- *   BTQ_ECLOSED    after btq_rpc_unsubscribe (or the node ended the subscription),
+ *   BTQ_ECLOSED    after btq_rpc_unsubscribe (the final callback runs as soon as the loop
+ *                  handles it; the unsubscribe request itself is sent in the background),
  *   BTQ_ECONNLOST  the connection dropped (not re-subscribed: see above),
  *   BTQ_ERPC etc.  the subscribe call itself failed,
  *   BTQ_ECANCELED  btq_rpc_free.
@@ -208,8 +213,10 @@ int btq_rpc_subscribe(btq_rpc *rpc, const char *sub_method, const char *params_j
 int btq_rpc_unsubscribe(btq_rpc *rpc, uint64_t sub_id);
 
 /* ---- manual mode -------------------------------------------------------------------------- */
-/* Drive the connection on the calling thread for up to timeout_ms (0 = only what is ready
- * now). Runs due callbacks. Returns 0, or BTQ_EINVAL on a handle with a loop thread. */
+/* Manual mode only: wait up to timeout_ms (0 = do not wait) for socket activity or a timer,
+ * handle what is ready (connect, write, read, deadlines) and run the due callbacks, then
+ * return. Call it in a loop. Returns 0, or BTQ_EINVAL on a handle with a loop thread or when
+ * called from one of this handle's callbacks. */
 int btq_rpc_poll(btq_rpc *rpc, int timeout_ms);
 
 /* ---- statistics --------------------------------------------------------------------------- */

@@ -68,8 +68,8 @@ typedef struct btq_visitor {
      * u8 elements instead. */
     int (*on_bytes)(void *user, const btq_visit_info *info, const uint8_t *p, size_t n);
     /* words: ceil(nbits / store bits) little-endian store words */
-    int (*on_bitseq)(void *user, const btq_visit_info *info, const uint8_t *words,
-                     size_t words_len, size_t nbits);
+    int (*on_bitseq)(void *user, const btq_visit_info *info, const uint8_t *words, size_t words_len,
+                     size_t nbits);
     /* Composite, variant, sequence, array, tuple: begin with the number of children that
      * follow (fields, variant fields, elements), then the children, then end. The container
      * kind is info->type->kind; for a variant info->variant is the variant taken. */
@@ -103,7 +103,9 @@ typedef enum btq_value_kind {
     BTQ_VALUE_TUPLE = 11
 } btq_value_kind;
 
-typedef struct btq_value btq_value;   /* a node; owned by its doc */
+/* Threads: a doc and its tree may be read from many threads at once; decoding into a doc or
+ * building in it needs exclusive access. Node accessors take non-NULL nodes unless noted. */
+typedef struct btq_value btq_value;         /* a node; owned by its doc */
 typedef struct btq_value_doc btq_value_doc; /* owns an arena holding a tree and its bytes */
 
 /* An empty doc (for the builder, or to reuse with btq_value_doc_decode). NULL on ENOMEM. */
@@ -118,16 +120,16 @@ int btq_value_doc_decode(btq_value_doc *doc, const btq_registry *reg, uint32_t t
                          size_t *consumed, btq_error *err);
 /* One call: new doc + decode. On success *out_doc is transferred to the caller (free with
  * btq_value_doc_free); on failure *out_doc is NULL. */
-int btq_value_decode(const btq_registry *reg, uint32_t type_id, const uint8_t *bytes,
-                     size_t len, unsigned flags, btq_value_doc **out_doc, const btq_value **root,
+int btq_value_decode(const btq_registry *reg, uint32_t type_id, const uint8_t *bytes, size_t len,
+                     unsigned flags, btq_value_doc **out_doc, const btq_value **root,
                      btq_error *err);
 
 /* Node facts. */
 btq_value_kind btq_value_get_kind(const btq_value *v);
-uint32_t btq_value_type_id(const btq_value *v);          /* UINT32_MAX for untyped nodes */
-const btq_type *btq_value_type(const btq_value *v);      /* borrowed, NULL when untyped */
-const char *btq_value_type_path(const btq_value *v);     /* borrowed, "" when none */
-const char *btq_value_name(const btq_value *v);          /* field name in the parent, or NULL */
+uint32_t btq_value_type_id(const btq_value *v);      /* UINT32_MAX for untyped nodes */
+const btq_type *btq_value_type(const btq_value *v);  /* borrowed, NULL when untyped */
+const char *btq_value_type_path(const btq_value *v); /* borrowed, "" when none */
+const char *btq_value_name(const btq_value *v);      /* field name in the parent, or NULL */
 /* Children (composite fields, variant fields, elements), bytes of STR/BYTES, bits of BITSEQ. */
 size_t btq_value_count(const btq_value *v);
 /* Child by index or by field name (borrowed), NULL when absent. */
@@ -152,7 +154,9 @@ int btq_value_str(const btq_value *v, const char **s, size_t *n);
 int btq_value_bit(const btq_value *v, size_t i, bool *out);
 
 /* Path lookup: segments separated by '.', each a field name or a decimal index ("data.free",
- * "0.1"). A segment that does not match a single-field composite descends into its field.
+ * "0.1"), the same form as btq_error.path. A name that does not match a single-field
+ * composite (newtype) is looked up in its field; an index on a newtype selects its field
+ * ("0"), so an error path always resolves.
  * BTQ_ENOTFOUND when absent, BTQ_EINVAL on an empty segment. */
 int btq_value_path(const btq_value *v, const char *path, const btq_value **out);
 int btq_value_path_u64(const btq_value *v, const char *path, uint64_t *out);
@@ -187,8 +191,8 @@ void btq_value_set_type(btq_value *v, const btq_registry *reg, uint32_t type_id)
  * the type needs: BTQ_ETYPE (err->path says where) on a mismatch, BTQ_EOVERFLOW when an integer
  * does not fit, BTQ_ENOTFOUND for an unknown variant name. Composites are matched by field
  * name when the node's children are named, else by position. */
-int btq_value_encode(const btq_registry *reg, uint32_t type_id, const btq_value *v,
-                     btq_writer *w, btq_error *err);
+int btq_value_encode(const btq_registry *reg, uint32_t type_id, const btq_value *v, btq_writer *w,
+                     btq_error *err);
 
 /* ---- JSON (canonical form, DESIGN.md §4) ----------------------------------------------------- */
 

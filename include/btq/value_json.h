@@ -32,8 +32,8 @@ int btq_value_from_json(const btq_registry *reg, uint32_t type_id, const char *j
                         btq_value_doc *doc, const btq_value **out, btq_error *err);
 
 /* JSON text -> SCALE bytes appended to w (the two steps above and btq_value_encode). */
-int btq_value_encode_json(const btq_registry *reg, uint32_t type_id, const char *json,
-                          size_t len, btq_writer *w, btq_error *err);
+int btq_value_encode_json(const btq_registry *reg, uint32_t type_id, const char *json, size_t len,
+                          btq_writer *w, btq_error *err);
 
 #ifdef __cplusplus
 }

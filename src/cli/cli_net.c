@@ -215,6 +215,8 @@ char *btq_cli_arg_json(const char *arg)
     int as_is = n > 0 && (strchr("{[\"-0123456789", arg[0]) != NULL || strcmp(arg, "true") == 0 ||
                           strcmp(arg, "false") == 0 || strcmp(arg, "null") == 0);
     if (n >= 2 && arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) as_is = 0; /* hex */
+    if (as_is && strchr("-0123456789", arg[0]) && strspn(arg, "-+.eE0123456789") != n)
+        as_is = 0; /* starts like a number but is a word (e.g. an SS58 address) */
     if (as_is) {
         char *d = malloc(n + 1);
         if (d) memcpy(d, arg, n + 1);

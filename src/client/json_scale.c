@@ -379,7 +379,7 @@ int btq_json_to_scale(const btq_registry *reg, uint32_t type_id, const char *jso
                       int32_t ss58_prefix, btq_writer *w, btq_error *err)
 {
     if (!reg || !json || !w) return BTQ_EINVAL;
-    cJSON *j = cJSON_Parse(json);
+    cJSON *j = cJSON_ParseWithOpts(json, NULL, 1); /* the whole text must be one value */
     if (!j) {
         if (err) {
             err->code = BTQ_EJSON;

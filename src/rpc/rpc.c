@@ -62,7 +62,9 @@ struct sub {
     btq_rpc_cb cb;
     void *user;
     int state;
-    int unsub_requested; /* caller asked (guarded by lock) */
+    int unsub_requested;      /* caller asked (guarded by lock) */
+    sub *reg_prev, *reg_next; /* registry of live subscriptions (guarded by lock) */
+    int in_reg;
     req *sub_req;
 };
 
@@ -84,6 +86,7 @@ struct btq_rpc {
     struct lws_context *ctx;
     struct lws *wsi;
     int cstate;
+    int want_write; /* a WRITEABLE callback is already requested on rpc->wsi */
     int closing_idle, kill_conn, attempt_handled, ever_connected, reconnecting;
     int drop_status;
     unsigned fail_rounds;
@@ -102,13 +105,14 @@ struct btq_rpc {
     req *q_head, *q_tail;
     req **htab;
     size_t hmask, inflight, queued;
+    sub *subs; /* subscriptions known to the loop (loop thread only) */
     early *early_head;
-    size_t early_count;
+    size_t early_count, early_bytes;
 
     /* shared with other threads (lock) */
     pthread_mutex_t lock;
     req *in_head, *in_tail;
-    sub *subs; /* list; membership changes under lock */
+    sub *reg; /* live (not yet final) subscriptions, for btq_rpc_unsubscribe */
     uint64_t next_id, next_sub_id;
     int closed;
     volatile int stop;
@@ -332,15 +336,28 @@ static void set_err(btq_error *e, int code, const char *msg)
 }
 
 /* ---- subscriptions ------------------------------------------------------------------------ */
-static void sub_unlink_free(btq_rpc *rpc, sub *s)
+static void reg_remove(btq_rpc *rpc, sub *s)
 {
     pthread_mutex_lock(&rpc->lock);
+    if (s->in_reg) {
+        if (s->reg_prev)
+            s->reg_prev->reg_next = s->reg_next;
+        else
+            rpc->reg = s->reg_next;
+        if (s->reg_next) s->reg_next->reg_prev = s->reg_prev;
+        s->in_reg = 0;
+    }
+    pthread_mutex_unlock(&rpc->lock);
+}
+
+static void sub_unlink_free(btq_rpc *rpc, sub *s)
+{
+    reg_remove(rpc, s);
     if (s->prev)
         s->prev->next = s->next;
     else if (rpc->subs == s)
         rpc->subs = s->next;
     if (s->next) s->next->prev = s->prev;
-    pthread_mutex_unlock(&rpc->lock);
     btq_free(s->key);
     btq_free(s->unsub_method);
     btq_free(s);
@@ -355,6 +372,7 @@ static void sub_final(btq_rpc *rpc, sub *s, int status, const btq_error *detail)
         set_err(&e, status, NULL);
     if (s->state != S_ZOMBIE) {
         s->state = S_ZOMBIE;
+        reg_remove(rpc, s);
         ST_ADD(rpc, subscriptions, (uint64_t)-1);
         s->cb(status, NULL, 0, &e, s->user);
     }
@@ -370,6 +388,7 @@ static void early_clear(btq_rpc *rpc)
         btq_free(x);
     }
     rpc->early_count = 0;
+    rpc->early_bytes = 0;
 }
 
 static int any_pending_sub(btq_rpc *rpc)
@@ -426,6 +445,7 @@ static void deliver_early(btq_rpc *rpc, sub *s)
         if (x->key_len == s->key_len && memcmp(x->key, s->key, s->key_len) == 0) {
             *pp = x->next;
             rpc->early_count--;
+            rpc->early_bytes -= x->result_len;
             if (s->state == S_ACTIVE) {
                 ST_ADD(rpc, notifications, 1);
                 s->cb(0, x->result, x->result_len, NULL, s->user);
@@ -483,6 +503,15 @@ static void req_answer(btq_rpc *rpc, req *r, const btq_jr_msg *m)
         sub_unlink_free(rpc, r->sub);
     }
     req_free(r);
+}
+
+/* Ask lws for one WRITEABLE callback (once: repeated requests cost a pollfd update each). */
+static void want_write(btq_rpc *rpc)
+{
+    if (rpc->wsi && !rpc->want_write) {
+        rpc->want_write = 1;
+        lws_callback_on_writable(rpc->wsi);
+    }
 }
 
 /* ---- timers ------------------------------------------------------------------------------- */
@@ -549,7 +578,7 @@ static void sul_idle_cb(lws_sorted_usec_list_t *sul)
     if (rpc->cstate == C_OPEN && rpc->wsi && is_idle(rpc)) {
         rpc_log(rpc, BTQ_RPC_LOG_DEBUG, "idle: closing the connection");
         rpc->closing_idle = 1;
-        lws_callback_on_writable(rpc->wsi);
+        want_write(rpc);
     }
 }
 
@@ -603,6 +632,7 @@ static void start_connect(btq_rpc *rpc)
         }
     }
     rpc->wsi = NULL;
+    rpc->want_write = 0;
     rpc->cstate = C_CONNECTING;
     rpc->attempt_handled = 0;
     rpc->closing_idle = 0;
@@ -680,6 +710,7 @@ static void conn_dropped(btq_rpc *rpc, int idle_close)
 {
     lws_sul_cancel(&rpc->sul_idle);
     rpc->wsi = NULL;
+    rpc->want_write = 0;
     rpc->cstate = C_IDLE;
     btq_msgbuf_reset(&rpc->mb);
     int status = rpc->drop_status;
@@ -766,9 +797,7 @@ static void enqueue_unsub(btq_rpc *rpc, sub *s)
     memcpy(params + 1, s->key, s->key_len);
     params[pl - 1] = ']';
     params[pl] = 0;
-    pthread_mutex_lock(&rpc->lock);
-    r->id = ++rpc->next_id;
-    pthread_mutex_unlock(&rpc->lock);
+    r->id = __atomic_add_fetch(&rpc->next_id, 1, __ATOMIC_RELAXED);
     if (btq_jr_build_request(r->id, s->unsub_method, params, pl, 0, &r->buf, &r->len,
                              &r->params_off)) {
         btq_free(params);
@@ -817,6 +846,13 @@ static void drain_inbox(btq_rpc *rpc)
             handle_unsub_cmd(rpc, r->target);
             req_free(r);
         } else {
+            if (r->kind == K_SUB && r->sub) {
+                sub *s = r->sub;
+                s->prev = NULL;
+                s->next = rpc->subs;
+                if (rpc->subs) rpc->subs->prev = s;
+                rpc->subs = s;
+            }
             r->dl_prev = rpc->dl_tail;
             r->dl_next = NULL;
             if (rpc->dl_tail)
@@ -844,7 +880,7 @@ static void kick(btq_rpc *rpc)
     if (rpc->cstate == C_IDLE)
         start_connect(rpc);
     else if (rpc->cstate == C_OPEN && rpc->wsi && rpc->inflight < rpc->opt.max_in_flight)
-        lws_callback_on_writable(rpc->wsi);
+        want_write(rpc);
 }
 
 /* ---- receive ------------------------------------------------------------------------------ */
@@ -879,7 +915,9 @@ static int handle_notification(btq_rpc *rpc, const btq_jr_msg *m)
             return 0;
         }
     }
-    if (any_pending_sub(rpc) && rpc->early_count < 4096) {
+    /* kept for a subscribe answer still to come: bounded in count and bytes */
+    if (any_pending_sub(rpc) && rpc->early_count < 4096 &&
+        rpc->early_bytes + m->result.n <= rpc->opt.max_message_bytes) {
         early *x = btq_calloc(1, sizeof *x);
         if (x) {
             x->key = btq_malloc(m->sub.n + 1);
@@ -895,6 +933,7 @@ static int handle_notification(btq_rpc *rpc, const btq_jr_msg *m)
                     pp = &(*pp)->next;
                 *pp = x;
                 rpc->early_count++;
+                rpc->early_bytes += m->result.n;
                 return 0;
             }
             btq_free(x->key);
@@ -1063,7 +1102,7 @@ static int do_write(btq_rpc *rpc)
         int w = lws_write(rpc->wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW);
         if (w < 0 || (size_t)w < used) return -1;
     }
-    if (rpc->q_head && rpc->inflight < cap) lws_callback_on_writable(rpc->wsi);
+    if (rpc->q_head && rpc->inflight < cap) want_write(rpc);
     return 0;
 }
 
@@ -1124,6 +1163,7 @@ static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     }
     case LWS_CALLBACK_CLIENT_WRITEABLE:
         if (wsi != rpc->wsi || rpc->cstate != C_OPEN) return -1;
+        rpc->want_write = 0;
         if (rpc->kill_conn) return -1;
         if (rpc->closing_idle) {
             if (is_idle(rpc)) {
@@ -1326,6 +1366,7 @@ static void cancel_all(btq_rpc *rpc)
 void btq_rpc_free(btq_rpc *rpc)
 {
     if (!rpc) return;
+    if (tl_loop == rpc) return; /* from its own callback: would join itself (documented misuse) */
     pthread_mutex_lock(&rpc->lock);
     rpc->closed = 1;
     pthread_mutex_unlock(&rpc->lock);
@@ -1515,9 +1556,10 @@ int btq_rpc_subscribe(btq_rpc *rpc, const char *sub_method, const char *params_j
         return BTQ_ECLOSED;
     }
     s->local_id = ++rpc->next_sub_id;
-    s->next = rpc->subs;
-    if (rpc->subs) rpc->subs->prev = s;
-    rpc->subs = s;
+    s->reg_next = rpc->reg;
+    if (rpc->reg) rpc->reg->reg_prev = s;
+    rpc->reg = s;
+    s->in_reg = 1;
     int was_empty = rpc->in_head == NULL;
     if (rpc->in_tail)
         rpc->in_tail->q_next = r;
@@ -1540,9 +1582,9 @@ int btq_rpc_unsubscribe(btq_rpc *rpc, uint64_t sub_id)
     r->target = sub_id;
     pthread_mutex_lock(&rpc->lock);
     sub *s;
-    for (s = rpc->subs; s; s = s->next)
+    for (s = rpc->reg; s; s = s->reg_next)
         if (s->local_id == sub_id) break;
-    if (!s || s->unsub_requested || s->state == S_ZOMBIE || rpc->closed) {
+    if (!s || s->unsub_requested || rpc->closed) {
         pthread_mutex_unlock(&rpc->lock);
         btq_free(r);
         return BTQ_ENOTFOUND;

@@ -117,7 +117,7 @@ START_TEST(fixed_writer_too_small_fails_with_nospace_and_stays_failed)
 }
 END_TEST
 
-START_TEST(writer_rejects_an_invalid_hasher_and_keeps_the_error)
+START_TEST(writer_rejects_bad_hasher_and_missing_inputs_and_keeps_the_error)
 {
     btq_writer w;
     btq_writer_init(&w);
@@ -126,6 +126,17 @@ START_TEST(writer_rejects_an_invalid_hasher_and_keeps_the_error)
     ck_assert_int_eq(w.err, BTQ_EHASHER);
     btq_writer_free(&w);
     ck_assert_int_eq(btq_storage_key_write_part(NULL, BTQ_HASHER_IDENTITY, "x", 1), BTQ_EINVAL);
+
+    btq_writer w2;
+    btq_writer_init(&w2);
+    ck_assert_int_eq(btq_storage_key_write_prefix(&w2, NULL, 3, "B", 1), BTQ_EINVAL);
+    ck_assert_int_eq(w2.err, BTQ_EINVAL);
+    ck_assert_uint_eq(w2.len, 0);
+    btq_writer_free(&w2);
+    btq_writer_init(&w2);
+    ck_assert_int_eq(btq_storage_key_write_part(&w2, BTQ_HASHER_IDENTITY, NULL, 2), BTQ_EINVAL);
+    ck_assert_uint_eq(w2.len, 0);
+    btq_writer_free(&w2);
 }
 END_TEST
 
@@ -192,7 +203,7 @@ Suite *btq_test_suite(void)
     tcase_add_test(tc, one_shot_key_one_byte_short_writes_nothing);
     tcase_add_test(tc, one_shot_key_rejects_bad_hasher_and_missing_inputs);
     tcase_add_test(tc, fixed_writer_too_small_fails_with_nospace_and_stays_failed);
-    tcase_add_test(tc, writer_rejects_an_invalid_hasher_and_keeps_the_error);
+    tcase_add_test(tc, writer_rejects_bad_hasher_and_missing_inputs_and_keeps_the_error);
     tcase_add_test(tc, real_genesis_account_and_tempo_keys_rebuild_exactly);
     suite_add_tcase(s, tc);
     return s;

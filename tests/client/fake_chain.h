@@ -40,6 +40,11 @@ typedef struct fake_chain {
     pthread_mutex_t mu;
     unsigned metadata_calls;
     char last_call_params[512];
+    /* old_runtime: block FC_H0 runs spec 103 (testfinney V14 metadata, no V15 API: the state_call
+     * is a JSON-RPC error) and old_account_key (hex) holds a 48-byte AccountInfo there */
+    int old_runtime;
+    char *md103_result;
+    char old_account_key[200];
     char head[67]; /* chain_getHead answer (FC_H1 by default) */
     unsigned spec; /* specVersion answered (FC_SPEC by default) */
 } fake_chain;
@@ -192,12 +197,21 @@ static inline void fc_free(fake_chain *fc)
     free(fc->kv);
     free(fc->md15_result);
     free(fc->md14_result);
+    free(fc->md103_result);
     pthread_mutex_destroy(&fc->mu);
 }
 
 /* Value of key at block (NULL when absent). */
+/* free 5e9, reserved 7, misc_frozen 11, fee_frozen 13 (spec 103 AccountData) */
+#define FC_OLD_ACCOUNT                                                                             \
+    "0x0000000001000000000000000000000000f2052a0100000007000000000000000b000000000000000d00000000" \
+    "000000"
+
 static inline const char *fc_get(const fake_chain *fc, const char *key, const char *block)
 {
+    if (fc->old_runtime && block && strcmp(block, FC_H0) == 0 &&
+        strcmp(key, fc->old_account_key) == 0)
+        return FC_OLD_ACCOUNT;
     if (fc->spec == FC_SPEC && block && strcmp(block, FC_H1) == 0 &&
         strcmp(key, FC_TEMPO1_KEY) == 0)
         return "0x0a00";
@@ -255,12 +269,16 @@ static inline char *fc_handler(void *user, const char *method, const char *param
                  "{\"specName\":\"node-subtensor\",\"implName\":\"node-subtensor\","
                  "\"authoringVersion\":1,\"specVersion\":%u,\"implVersion\":1,\"apis\":[],"
                  "\"transactionVersion\":1,\"stateVersion\":1}",
-                 fc->spec);
+                 fc->old_runtime && strcmp(fc_block_param(p, 0), FC_H0) == 0 ? 103u : fc->spec);
         res = strdup(buf);
     } else if (strcmp(method, "state_call") == 0) {
         const cJSON *name = cJSON_GetArrayItem(p, 0);
         const char *nm = cJSON_IsString(name) ? name->valuestring : "";
-        if (strcmp(nm, "Metadata_metadata_at_version") == 0) {
+        if (strcmp(nm, "Metadata_metadata_at_version") == 0 && fc->old_runtime &&
+            strcmp(fc_block_param(p, 2), FC_H0) == 0) {
+            *code = -32000;
+            res = strdup("Exported method Metadata_metadata_at_version is not found");
+        } else if (strcmp(nm, "Metadata_metadata_at_version") == 0) {
             pthread_mutex_lock(&fc->mu);
             fc->metadata_calls++;
             pthread_mutex_unlock(&fc->mu);
@@ -282,7 +300,8 @@ static inline char *fc_handler(void *user, const char *method, const char *param
         pthread_mutex_lock(&fc->mu);
         fc->metadata_calls++;
         pthread_mutex_unlock(&fc->mu);
-        res = strdup(fc->md14_result);
+        res = fc->old_runtime && strcmp(fc_block_param(p, 0), FC_H0) == 0 ? strdup(fc->md103_result)
+                                                                          : strdup(fc->md14_result);
     } else if (strcmp(method, "state_getStorage") == 0) {
         const cJSON *k = cJSON_GetArrayItem(p, 0);
         const char *v = cJSON_IsString(k) ? fc_get(fc, k->valuestring, fc_block_param(p, 1)) : NULL;

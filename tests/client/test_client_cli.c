@@ -156,6 +156,11 @@ START_TEST(block_query_constant_json)
     rc = run_cli("query SubtensorModule NetworksAdded --json", 0, out, sizeof out, err, sizeof err);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
     ck_assert_str_eq(out, "[[0,true],[1,true]]\n");
+    /* an SS58 key given bare on the command line (starts with a digit, is not a number) */
+    rc = run_cli("query System Account 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY --json", 0,
+                 out, sizeof out, err, sizeof err);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+    ck_assert_msg(strncmp(out, "{\"nonce\":0,", 11) == 0, "%s", out);
 }
 END_TEST
 

@@ -241,6 +241,11 @@ START_TEST(storage_defaults_optional_none_and_unknown_names)
     bad.pallet = "SubtensorModule";
     bad.item = "NoSuchItem";
     ck_assert_int_eq(btq_storage_get(p, &bad, &res, &err), BTQ_ENOTFOUND);
+    /* a key text with trailing garbage is not JSON */
+    btq_key junk = {BTQ_KEY_JSON, "5abc", NULL, NULL, 0};
+    r.keys = &junk;
+    ck_assert_int_eq(btq_storage_get(p, &r, &res, &err), BTQ_EJSON);
+    r.keys = &kr;
     /* wrong key count */
     r.nkeys = 0;
     ck_assert_int_eq(btq_storage_get(p, &r, &res, &err), BTQ_EINVAL);
@@ -378,6 +383,53 @@ START_TEST(v14_fallback_when_v15_is_absent)
     ck_assert_int_eq(btq_tempo(p, &id, 1, &t, &err), 0);
     ck_assert_uint_eq(t, 100);
     btq_pin_free(p);
+    btq_client_free(c);
+}
+END_TEST
+
+START_TEST(old_block_of_another_runtime_uses_its_own_metadata)
+{
+    /* block 0 runs spec 103: V14 only (the V15 call is an RPC error) and 48-byte AccountInfo */
+    fc.old_runtime = 1;
+    fc.md103_result = fc_hex_file_result("chain/metadata/testfinney_spec103_v14.scale", 0);
+    uint8_t alice[32];
+    size_t n = 0;
+    const char *alice_ss58 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+    ck_assert_int_eq(
+        btq_ss58_decode(alice_ss58, strlen(alice_ss58), 42, NULL, alice, sizeof alice, &n, NULL),
+        0);
+    btq_storage_key_part part = {BTQ_HASHER_BLAKE2_128_CONCAT, alice, 32};
+    uint8_t key[96];
+    size_t kl = 0;
+    ck_assert_int_eq(btq_storage_key("System", 6, "Account", 7, &part, 1, key, sizeof key, &kl), 0);
+    btq_hex_encode(key, kl, 1, fc.old_account_key, sizeof fc.old_account_key);
+
+    btq_client *c = new_client(NULL);
+    btq_pin *head = pin_at(c, NULL);
+    btq_at at = {BTQ_AT_NUMBER, NULL, 0};
+    btq_pin *old = pin_at(c, &at);
+    ck_assert_uint_eq(btq_pin_spec_version(head), 218);
+    ck_assert_uint_eq(btq_metadata_version(btq_pin_metadata(head)), 15);
+    ck_assert_uint_eq(btq_pin_spec_version(old), 103);
+    ck_assert_uint_eq(btq_metadata_version(btq_pin_metadata(old)), 14);
+    ck_assert_uint_eq(btq_metadata_spec_version(btq_pin_metadata(old)), 103);
+    btq_balance b;
+    btq_error err;
+    btq_error_clear(&err);
+    ck_assert_msg(btq_balances(old, &alice_ss58, 1, &b, &err) == 0, "%s", err.message);
+    ck_assert_uint_eq(b.free, 5000000000ull);
+    ck_assert_uint_eq(b.reserved, 7);
+    ck_assert_uint_eq(b.frozen, 13); /* max(misc_frozen, fee_frozen) */
+    /* the head still decodes with spec 218 (56-byte AccountInfo): alice is absent -> zero */
+    ck_assert_int_eq(btq_balances(head, &alice_ss58, 1, &b, &err), 0);
+    ck_assert_uint_eq(b.free, 0);
+    /* a second pin of each runtime downloads nothing more */
+    uint64_t fetches = btq_client_metadata_fetches(c);
+    btq_pin *again = pin_at(c, &at);
+    ck_assert_uint_eq(btq_client_metadata_fetches(c), fetches);
+    btq_pin_free(again);
+    btq_pin_free(old);
+    btq_pin_free(head);
     btq_client_free(c);
 }
 END_TEST
@@ -565,6 +617,7 @@ Suite *btq_test_suite(void)
     tcase_add_test(tc, map_iteration_decodes_keys_back);
     tcase_add_test(tc, constant_and_runtime_call);
     tcase_add_test(tc, v14_fallback_when_v15_is_absent);
+    tcase_add_test(tc, old_block_of_another_runtime_uses_its_own_metadata);
     tcase_add_test(tc, concurrent_pins_share_one_metadata_fetch);
     tcase_add_test(tc, disk_cache_lets_a_second_client_skip_the_download);
     tcase_add_test(tc, garbage_and_down_nodes_are_distinct_errors);

@@ -126,6 +126,82 @@ START_TEST(double_map_under_a_key_prefix_decodes_the_remaining_keys)
 }
 END_TEST
 
+/* bittensor's get_balance recording: System.Account of one mainnet account at block 0x1b3f…,
+ * served with the spec 343 metadata that recording serves; btq's balance must equal the value
+ * decoded here by the AccountInfo layout (free at byte 16, reserved at 24, frozen at 32). */
+START_TEST(mainnet_balance_matches_the_recording)
+{
+    const char *head = "0x1b3f85dc8c83cada6d1782c955973a509a37c62af3d6ba29f5fd816aee37eb3b";
+    const char *key = "0x26aa394eea5630e07c48ae0c9558cef7b99d880ec681799c0cf30e8886371da911b12dd"
+                      "ffa80cb6f18baa803af02c1d71257de87a71abb164403f7cb9ea65d0721f8bb89d8bd85754"
+                      "deceedd91e86053";
+    const char *val = NULL;
+    size_t len = 0;
+    char *text = (char *)btq_test_read_file(
+        btq_test_shared_path("chain/recorded/bittensor/ws_responses.jsonl"), &len);
+    ck_assert_ptr_nonnull(text);
+    char *valbuf = NULL;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strstr(line, "\"get_balance\"") || !strstr(line, "state_getStorageAt")) continue;
+        cJSON *j = cJSON_Parse(line);
+        const cJSON *r = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "response"), "result");
+        if (cJSON_IsString(r)) valbuf = strdup(r->valuestring);
+        cJSON_Delete(j);
+    }
+    free(text);
+    ck_assert_ptr_nonnull(valbuf);
+    val = valbuf;
+
+    memset(&fc, 0, sizeof fc);
+    pthread_mutex_init(&fc.mu, NULL);
+    fc.kv = calloc(1, sizeof *fc.kv);
+    fc.kv[0].k = strdup(key);
+    fc.kv[0].v = strdup(val);
+    fc.n = 1;
+    fc.md15_result = fc_hex_file_result("chain/metadata/finney_spec343_v15.scale", 1);
+    fc.md14_result = fc_hex_file_result("chain/metadata/finney_spec343_v14.scale", 0);
+    snprintf(fc.head, sizeof fc.head, "%s", head);
+    fc.spec = 343;
+    node = fc_start(&fc);
+
+    size_t kl = 0, vl = 0;
+    uint8_t *kb = btq_test_unhex(key, &kl), *vb = btq_test_unhex(val, &vl);
+    ck_assert_uint_eq(vl, 56);
+    char addr[BTQ_SS58_ADDRESS_CAP];
+    ck_assert_int_eq(btq_ss58_encode(42, kb + 48, 32, addr, sizeof addr, NULL, NULL), 0);
+    uint64_t want[3] = {0, 0, 0};
+    for (int f = 0; f < 3; f++)
+        for (int i = 7; i >= 0; i--)
+            want[f] = (want[f] << 8) | vb[16 + 8 * f + i];
+
+    btq_client_options o;
+    btq_client_options_init(&o);
+    o.url = mock_node_url(node);
+    btq_client *c = NULL;
+    btq_pin *p = NULL;
+    btq_error err;
+    btq_error_clear(&err);
+    ck_assert_int_eq(btq_client_new(&o, &c, &err), 0);
+    ck_assert_msg(btq_client_pin(c, NULL, &p, &err) == 0, "%s", err.message);
+    ck_assert_str_eq(btq_pin_hash(p), head);
+    btq_balance b;
+    const char *a = addr;
+    ck_assert_msg(btq_balances(p, &a, 1, &b, &err) == 0, "%s", err.message);
+    ck_assert_uint_eq(b.free, want[0]);
+    ck_assert_uint_eq(b.reserved, want[1]);
+    ck_assert_uint_eq(b.frozen, want[2]);
+    ck_assert_uint_eq(b.free, 7449068496ull); /* 0x01bc0fc3d0 */
+    ck_assert_uint_eq(b.reserved, 100000000ull);
+    btq_pin_free(p);
+    btq_client_free(c);
+    mock_node_stop(node);
+    free(kb);
+    free(vb);
+    free(valbuf);
+    fc_free(&fc);
+}
+END_TEST
+
 Suite *btq_test_suite(void)
 {
     Suite *s = suite_create("client_recorded");
@@ -133,6 +209,7 @@ Suite *btq_test_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, map_of_spec393_replays_exactly);
     tcase_add_test(tc, double_map_under_a_key_prefix_decodes_the_remaining_keys);
+    tcase_add_test(tc, mainnet_balance_matches_the_recording);
     suite_add_tcase(s, tc);
     return s;
 }

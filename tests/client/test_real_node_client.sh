@@ -107,4 +107,6 @@ out=$(btq call Core version --json)
 [[ $out == *'"spec_version":218'* ]] || fail "call Core version: $out"
 out=$(btq constant System SS58Prefix --json)
 [ "$out" = "42" ] || fail "constant System SS58Prefix: $out"
+out=$(btq query System Account "${addrs[0]}" --json)
+[[ $out == *'"free":'* ]] || fail "query System Account ${addrs[0]}: $out"
 echo "ok runtime call Core.version and a constant"

@@ -9,9 +9,9 @@ libdir=$(ls -d "$tmp/prefix"/lib* | head -n1)
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 test -f "$tmp/prefix/include/btq.h" || { echo "btq.h not installed"; exit 1; }
 test -f "$libdir/pkgconfig/btq.pc" || { echo "btq.pc not installed"; exit 1; }
-cc=${CC:-cc}
-# The sanitizer build's library needs the sanitizer runtime at link time.
-extra=""; nm -D "$libdir/libbtq.so" 2>/dev/null | grep -q __asan_ && extra="-fsanitize=address,undefined"
+# The compiler that built the library; a sanitizer build's library needs its runtime at link time.
+cc=${BTQ_CC:-cc}
+extra=""; [ "${BTQ_SANITIZE:-0}" = 1 ] && extra="-fsanitize=address,undefined"
 $cc $extra -std=c11 -Wall -Werror "$src/tests/install/outside_program.c" -o "$tmp/shared_prog" \
   $(pkg-config --cflags --libs btq)
 LD_LIBRARY_PATH="$libdir" "$tmp/shared_prog" | grep -q "ok"
@@ -26,7 +26,7 @@ find_package(btq REQUIRED)
 add_executable(outside "$src/tests/install/outside_program.c")
 target_link_libraries(outside PRIVATE btq::btq)
 CM
-CFLAGS="$extra" LDFLAGS="$extra" cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+CC="$cc" CFLAGS="$extra" LDFLAGS="$extra" cmake -S "$tmp/cm" -B "$tmp/cm/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/cm/build" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$tmp/cm/build/outside" | grep -q "ok"
 echo "install: pkg-config (shared, static) and find_package(btq) all build and run"

@@ -411,6 +411,150 @@ START_TEST(fallback_url_used_when_main_refuses)
 }
 END_TEST
 
+typedef struct mt_arg {
+    btq_rpc *rpc;
+    counter *c;
+    int base;
+} mt_arg;
+
+static void *mt_submit(void *p)
+{
+    mt_arg *a = p;
+    for (int i = 0; i < 250; i++) {
+        char params[32];
+        snprintf(params, sizeof params, "[%d]", a->base + i);
+        if (btq_rpc_call_async(a->rpc, "mock_echo", params, 0, count_cb, a->c) != 0) abort();
+    }
+    return NULL;
+}
+
+START_TEST(submissions_from_8_threads_each_answered_once)
+{
+    mock_node *n = start_node();
+    btq_rpc *rpc = open_rpc(n, 0, 10000);
+    static counter c;
+    memset(&c, 0, sizeof c);
+    pthread_mutex_init(&c.mu, NULL);
+    pthread_t th[8];
+    mt_arg args[8];
+    for (int i = 0; i < 8; i++) {
+        args[i] = (mt_arg){rpc, &c, i * 250};
+        pthread_create(&th[i], NULL, mt_submit, &args[i]);
+    }
+    for (int i = 0; i < 8; i++)
+        pthread_join(th[i], NULL);
+    for (int t = 0; t < 1000 && counter_total(&c) < 2000; t++)
+        usleep_(10000);
+    ck_assert_int_eq(c.ok, 2000);
+    for (int i = 0; i < 2000; i++)
+        ck_assert_int_eq(c.seen[i], 1);
+    btq_rpc_free(rpc);
+    mock_node_stop(n);
+}
+END_TEST
+
+typedef struct nested {
+    btq_rpc *rpc;
+    int blocking_rc, async_rc, inner_status;
+    btq_future *done;
+} nested;
+
+static void inner_cb(int status, const char *r, size_t len, const btq_error *e, void *user)
+{
+    nested *x = user;
+    x->inner_status = status;
+    btq_future_cb(0, "1", 1, NULL, x->done);
+}
+
+static void outer_cb(int status, const char *r, size_t len, const btq_error *e, void *user)
+{
+    nested *x = user;
+    char *res = NULL;
+    x->blocking_rc = btq_rpc_call(x->rpc, "mock_echo", NULL, 0, &res, NULL, NULL);
+    x->async_rc = btq_rpc_call_async(x->rpc, "mock_echo", "[5]", 0, inner_cb, x);
+}
+
+START_TEST(blocking_call_inside_callback_refused_but_async_allowed)
+{
+    mock_node *n = start_node();
+    btq_rpc *rpc = open_rpc(n, 0, 10000);
+    static nested x;
+    memset(&x, 0, sizeof x);
+    x.rpc = rpc;
+    x.inner_status = 1;
+    x.done = btq_future_new();
+    ck_assert_int_eq(btq_rpc_call_async(rpc, "mock_echo", NULL, 0, outer_cb, &x), 0);
+    ck_assert_int_eq(btq_future_wait(x.done, 10000), 0);
+    ck_assert_int_eq(x.blocking_rc, BTQ_EINVAL);
+    ck_assert_int_eq(x.async_rc, 0);
+    ck_assert_int_eq(x.inner_status, 0);
+    btq_future_free(x.done);
+    btq_rpc_free(rpc);
+    mock_node_stop(n);
+}
+END_TEST
+
+static btq_rpc *open_capped(mock_node *n, uint32_t cap)
+{
+    btq_rpc_options o;
+    btq_rpc_options_init(&o);
+    o.url = mock_node_url(n);
+    o.max_in_flight = cap;
+    btq_rpc *rpc = NULL;
+    ck_assert_int_eq(btq_rpc_new(&o, &rpc, NULL), 0);
+    return rpc;
+}
+
+START_TEST(in_flight_cap_queues_the_rest_without_failing)
+{
+    mock_node *n = start_node();
+    mock_node_set_delay(n, 100);
+    btq_rpc *rpc = open_capped(n, 8);
+    static counter c;
+    memset(&c, 0, sizeof c);
+    pthread_mutex_init(&c.mu, NULL);
+    for (int i = 0; i < 40; i++) {
+        char p[32];
+        snprintf(p, sizeof p, "[%d]", i);
+        ck_assert_int_eq(btq_rpc_call_async(rpc, "mock_echo", p, 0, count_cb, &c), 0);
+    }
+    ck_assert_int_eq(mock_node_wait_requests(n, "mock_echo", 8, 5000), 0);
+    btq_rpc_stats st;
+    btq_rpc_get_stats(rpc, &st);
+    ck_assert_uint_le(st.in_flight, 8);
+    ck_assert_uint_ge(st.queued, 24);
+    ck_assert_uint_le(mock_node_requests(n, "mock_echo"), 8);
+    mock_node_set_delay(n, 0);
+    for (int t = 0; t < 1000 && counter_total(&c) < 40; t++)
+        usleep_(10000);
+    ck_assert_int_eq(c.ok, 40);
+    btq_rpc_free(rpc);
+    mock_node_stop(n);
+}
+END_TEST
+
+START_TEST(request_table_grows_past_4096_in_flight)
+{
+    mock_node *n = start_node();
+    btq_rpc *rpc = open_capped(n, 8192);
+    static counter c;
+    memset(&c, 0, sizeof c);
+    pthread_mutex_init(&c.mu, NULL);
+    for (int i = 0; i < 4096; i++) {
+        char p[32];
+        snprintf(p, sizeof p, "[%d]", i);
+        ck_assert_int_eq(btq_rpc_call_async(rpc, "mock_echo", p, 0, count_cb, &c), 0);
+    }
+    for (int t = 0; t < 2000 && counter_total(&c) < 4096; t++)
+        usleep_(10000);
+    ck_assert_int_eq(c.ok, 4096);
+    for (int i = 0; i < 4096; i++)
+        ck_assert_int_eq(c.seen[i], 1);
+    btq_rpc_free(rpc);
+    mock_node_stop(n);
+}
+END_TEST
+
 Suite *btq_test_suite(void)
 {
     Suite *s = suite_create("rpc_loopback");
@@ -429,6 +573,10 @@ Suite *btq_test_suite(void)
     tcase_add_test(tc, recording_writes_json_lines_of_method_params_response);
     tcase_add_test(tc, connection_refused_ends_with_connect_error);
     tcase_add_test(tc, fallback_url_used_when_main_refuses);
+    tcase_add_test(tc, submissions_from_8_threads_each_answered_once);
+    tcase_add_test(tc, in_flight_cap_queues_the_rest_without_failing);
+    tcase_add_test(tc, request_table_grows_past_4096_in_flight);
+    tcase_add_test(tc, blocking_call_inside_callback_refused_but_async_allowed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -93,7 +93,7 @@ START_TEST(short_words_fail_at_the_prefix)
 }
 END_TEST
 
-START_TEST(bit_count_beyond_u32_overflows)
+START_TEST(bit_count_beyond_u32_overflows_compact_u32)
 {
     const uint8_t in[] = {0x07, 0, 0, 0, 0, 1}; /* 2^32 bits */
     btq_reader r;
@@ -135,6 +135,29 @@ START_TEST(fixed_writer_too_small_leaves_nothing)
 }
 END_TEST
 
+START_TEST(bit_count_limit_is_rusts_2_pow_29_minus_1)
+{
+    /* 0x1FFFFFFF bits: allowed (then short of words); 0x20000000: over the limit */
+    const uint8_t at_limit[] = {0xfe, 0xff, 0xff, 0x7f, 0x00};
+    const uint8_t over[] = {0x02, 0x00, 0x00, 0x80, 0x00};
+    btq_reader r;
+    const uint8_t *words;
+    size_t wl, bits;
+    btq_reader_init(&r, at_limit, sizeof at_limit);
+    ck_assert_int_eq(btq_read_bitseq(&r, BTQ_BITSTORE_U8, &words, &wl, &bits), BTQ_ESHORT);
+    btq_reader_init(&r, over, sizeof over);
+    ck_assert_int_eq(btq_read_bitseq(&r, BTQ_BITSTORE_U8, &words, &wl, &bits), BTQ_EOVERFLOW);
+    ck_assert_uint_eq(r.pos, 0);
+    btq_writer w;
+    btq_writer_init(&w);
+    const bool one = true; /* never read: the count is refused first */
+    ck_assert_int_eq(btq_write_bitseq(&w, BTQ_BITSTORE_U8, BTQ_BITORDER_LSB0, &one, 0x20000000u),
+                     BTQ_EOVERFLOW);
+    ck_assert_uint_eq(w.len, 0);
+    btq_writer_free(&w);
+}
+END_TEST
+
 Suite *btq_test_suite(void)
 {
     Suite *s = suite_create("scale/bitseq");
@@ -143,9 +166,10 @@ Suite *btq_test_suite(void)
     tcase_add_test(tc, msb0_u16_puts_first_bit_in_top_of_word);
     tcase_add_test(tc, write_then_read_every_store_and_order);
     tcase_add_test(tc, short_words_fail_at_the_prefix);
-    tcase_add_test(tc, bit_count_beyond_u32_overflows);
+    tcase_add_test(tc, bit_count_beyond_u32_overflows_compact_u32);
     tcase_add_test(tc, bad_store_or_order_is_ebitseq);
     tcase_add_test(tc, fixed_writer_too_small_leaves_nothing);
+    tcase_add_test(tc, bit_count_limit_is_rusts_2_pow_29_minus_1);
     suite_add_tcase(s, tc);
     return s;
 }

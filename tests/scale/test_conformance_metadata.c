@@ -44,6 +44,7 @@ START_TEST(metadata_file_parses_with_the_version_and_spec_of_its_name)
     printf("%s: V%u spec %u, %u types, %u pallets, %u runtime APIs\n", stem,
            btq_metadata_version(md), btq_metadata_spec_version(md), reg->ntypes,
            btq_metadata_npallets(md), btq_metadata_napis(md));
+    fflush(stdout);
     btq_metadata_unref(md);
 }
 END_TEST
@@ -85,6 +86,7 @@ START_TEST(every_constant_and_storage_default_roundtrips_exactly)
     printf("%s: %zu constants + %zu storage defaults (%zu Optional None), %zu failed "
            "decode/re-encode\n",
            stem, nconst, ndef, nnone, nfail);
+    fflush(stdout);
     ck_assert_uint_gt(nconst, 0);
     ck_assert_uint_gt(ndef, 0);
     ck_assert_msg(nfail == 0, "%s: %zu constants/defaults did not round-trip (see output)", stem,
@@ -134,6 +136,53 @@ START_TEST(known_constants_decode_to_known_values)
 }
 END_TEST
 
+/* The metadata blobs inside the recordings (hex text; V15 as Option<OpaqueMetadata>, unwrapped
+ * by the test) are the same metadata as the files in shared/chain/metadata/: same bytes once
+ * unwrapped, and btq reads the same version, spec, types, pallets, constants and entries. */
+static const struct {
+    const char *recorded, *stem;
+} blobs[] = {
+    {"chain/recorded/bittensor/integration_websocket_metadata.txt", "finney_spec343_v14"},
+    {"chain/recorded/bittensor/integration_websocket_at_version.txt", "finney_spec343_v15"},
+    {"chain/recorded/async-substrate-interface/integration_websocket_at_version.txt",
+     "finney_spec393_v15"},
+};
+
+START_TEST(recorded_metadata_blobs_parse_as_their_metadata_files)
+{
+    size_t len = 0;
+    uint8_t *text = btq_test_read_file(btq_test_shared_path(blobs[_i].recorded), &len);
+    ck_assert_ptr_nonnull(text);
+    btq_error err;
+    memset(&err, 0, sizeof err);
+    btq_metadata *a = conformance_parse_metadata_bytes(text, len, &err);
+    ck_assert_msg(a != NULL, "%s: %s", blobs[_i].recorded, err.message);
+    free(text);
+    btq_metadata *b = conformance_load_metadata(blobs[_i].stem);
+    ck_assert_uint_eq(btq_metadata_version(a), btq_metadata_version(b));
+    ck_assert_uint_eq(btq_metadata_spec_version(a), btq_metadata_spec_version(b));
+    ck_assert_uint_eq(btq_metadata_registry(a)->ntypes, btq_metadata_registry(b)->ntypes);
+    ck_assert_uint_eq(btq_metadata_npallets(a), btq_metadata_npallets(b));
+    ck_assert_uint_eq(btq_metadata_napis(a), btq_metadata_napis(b));
+    for (uint32_t p = 0; p < btq_metadata_npallets(a); p++) {
+        const btq_pallet *pa = btq_metadata_pallet_at(a, p), *pb = btq_metadata_pallet_at(b, p);
+        ck_assert_str_eq(pa->name, pb->name);
+        ck_assert_uint_eq(pa->nconstants, pb->nconstants);
+        ck_assert_uint_eq(pa->nstorage, pb->nstorage);
+        for (uint32_t i = 0; i < pa->nconstants; i++) {
+            ck_assert_uint_eq(pa->constants[i].value_len, pb->constants[i].value_len);
+            ck_assert(memcmp(pa->constants[i].value, pb->constants[i].value,
+                             pa->constants[i].value_len) == 0);
+        }
+    }
+    printf("%s: same metadata as %s.scale (V%u spec %u)\n", blobs[_i].recorded, blobs[_i].stem,
+           btq_metadata_version(a), btq_metadata_spec_version(a));
+    fflush(stdout);
+    btq_metadata_unref(a);
+    btq_metadata_unref(b);
+}
+END_TEST
+
 Suite *btq_test_suite(void)
 {
     Suite *s = suite_create("conformance_metadata");
@@ -143,6 +192,8 @@ Suite *btq_test_suite(void)
     tcase_add_loop_test(tc, metadata_file_parses_with_the_version_and_spec_of_its_name, 0, n);
     tcase_add_loop_test(tc, every_constant_and_storage_default_roundtrips_exactly, 0, n);
     tcase_add_loop_test(tc, known_constants_decode_to_known_values, 0, n);
+    tcase_add_loop_test(tc, recorded_metadata_blobs_parse_as_their_metadata_files, 0,
+                        (int)(sizeof blobs / sizeof blobs[0]));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -72,7 +72,7 @@ Suite *btq_test_suite(void)
 {
     Suite *s = suite_create("metadata_alloc");
     TCase *tc = tcase_create("alloc");
-    tcase_add_test(tc, each_failed_allocation_is_enomem_without_leaks);
+    tcase_add_loop_test(tc, each_failed_allocation_is_enomem_without_leaks, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -173,7 +173,12 @@ START_TEST(file_runtime_apis_exist_from_v15)
     if (f->version < 15) {
         ck_assert_uint_eq(btq_metadata_napis(md), 0);
         ck_assert_ptr_null(m);
-        ck_assert_uint_eq(btq_metadata_outer_enums(md)->call_type, BTQ_NO_TYPE);
+        const btq_outer_enums *o = btq_metadata_outer_enums(md);
+        ck_assert_uint_eq(o->error_type, BTQ_NO_TYPE);
+        ck_assert_uint_ne(o->event_type, BTQ_NO_TYPE);
+        const btq_type *ev = &btq_metadata_registry(md)->types[o->event_type];
+        ck_assert_int_eq(ev->kind, BTQ_TYPE_VARIANT);
+        ck_assert_ptr_nonnull(btq_type_variant_by_name(ev, "System"));
         const btq_extrinsic_info *x = btq_metadata_extrinsic(md);
         ck_assert_uint_ne(x->type, BTQ_NO_TYPE);
         /* from UncheckedExtrinsic's generic parameters: the outer RuntimeCall enum */
@@ -181,6 +186,7 @@ START_TEST(file_runtime_apis_exist_from_v15)
         const btq_type *call = &btq_metadata_registry(md)->types[x->call_type];
         ck_assert_int_eq(call->kind, BTQ_TYPE_VARIANT);
         ck_assert_ptr_nonnull(btq_type_variant_by_name(call, "SubtensorModule"));
+        ck_assert_uint_eq(o->call_type, x->call_type);
     } else {
         ck_assert_ptr_nonnull(m);
         ck_assert_uint_eq(m->ninputs, 1);

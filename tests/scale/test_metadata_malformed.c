@@ -633,7 +633,10 @@ START_TEST(v15_and_v16_minimal_bodies_parse)
         compact(&w, 0);         /* api docs */
         if (v == 16) {
             compact(&w, 3); /* api version */
-            u8(&w, 0);
+            u8(&w, 2);      /* deprecated with a note and Some(since) */
+            str(&w, "use B");
+            u8(&w, 1);
+            str(&w, "v2");
         }
         compact(&w, 1); /* outer enums */
         compact(&w, 1);
@@ -651,6 +654,8 @@ START_TEST(v15_and_v16_minimal_bodies_parse)
         ck_assert_str_eq(m->inputs[0].name, "x");
         ck_assert_int_eq(m->deprecation, v == 16 ? BTQ_DEPRECATED_WITHOUT_NOTE : 0);
         ck_assert_uint_eq(btq_metadata_api(md, "A")->version, v == 16 ? 3 : 0);
+        ck_assert_int_eq(btq_metadata_api(md, "A")->deprecation,
+                         v == 16 ? BTQ_DEPRECATED : BTQ_NOT_DEPRECATED);
         ck_assert_uint_eq(btq_metadata_outer_enums(md)->error_type, 1);
         if (v == 16) {
             const btq_extrinsic_info *x = btq_metadata_extrinsic(md);
@@ -669,6 +674,65 @@ START_TEST(v15_and_v16_minimal_bodies_parse)
         }
         free(w.b);
     }
+}
+END_TEST
+
+START_TEST(lookups_are_null_safe_and_reject_foreign_pallets)
+{
+    buf w = {0};
+    header(&w, 14, 1);
+    prim(&w, 0, 3);
+    one_map_pallet(&w, BTQ_HASHER_IDENTITY, 0, 0);
+    btq_metadata *a = NULL, *b = NULL;
+    btq_error err = {0};
+    ck_assert_int_eq(parse(&w, &a, &err), 0);
+    ck_assert_int_eq(parse(&w, &b, &err), 0);
+    const btq_pallet *pa = btq_metadata_pallet(a, "P");
+    ck_assert_ptr_nonnull(btq_pallet_storage(a, pa, "E"));
+    ck_assert_ptr_null(btq_pallet_storage(b, pa, "E")); /* pa belongs to a, not b */
+    ck_assert_ptr_null(btq_pallet_storage(a, NULL, "E"));
+    ck_assert_ptr_null(btq_metadata_storage(a, "P", NULL));
+    ck_assert_ptr_null(btq_metadata_storage(a, NULL, "E"));
+    ck_assert_ptr_null(btq_metadata_pallet(NULL, "P"));
+    ck_assert_ptr_null(btq_metadata_constant(a, "P", "E"));
+    ck_assert_ptr_null(btq_metadata_api_method(a, "P", "E"));
+    ck_assert_ptr_null(btq_metadata_pallet_at(a, 1));
+    ck_assert_ptr_null(btq_metadata_registry(NULL));
+    ck_assert_uint_eq(btq_metadata_npallets(NULL), 0);
+    ck_assert_int_eq(btq_metadata_find_type(a, NULL, &(uint32_t){0}), BTQ_EINVAL);
+    btq_metadata_unref(a);
+    btq_metadata_unref(b);
+    free(w.b);
+}
+END_TEST
+
+START_TEST(duplicate_pallet_names_resolve_to_the_first)
+{
+    buf w = {0};
+    header(&w, 14, 1);
+    prim(&w, 0, 3);
+    compact(&w, 2);
+    for (int i = 0; i < 2; i++) {
+        str(&w, "P");
+        u8(&w, 0);
+        u8(&w, 0);
+        u8(&w, 0);
+        compact(&w, 0);
+        u8(&w, 0);
+        u8(&w, 3 + i); /* index */
+    }
+    compact(&w, 0);
+    u8(&w, 4);
+    compact(&w, 0);
+    compact(&w, 0);
+    btq_metadata *md = NULL;
+    btq_error err = {0};
+    ck_assert_int_eq(parse(&w, &md, &err), 0);
+    ck_assert_uint_eq(btq_metadata_npallets(md), 2);
+    ck_assert_uint_eq(btq_metadata_pallet(md, "P")->index, 3);
+    ck_assert_uint_eq(btq_metadata_pallet_by_index(md, 4)->index, 4);
+    btq_metadata_unref(md);
+    free(w.b);
 }
 END_TEST
 
@@ -696,6 +760,8 @@ Suite *btq_test_suite(void)
     tcase_add_test(tc, type_count_at_limit_parses_and_above_is_etoomany);
     tcase_add_test(tc, hostile_counts_larger_than_input_are_etoomany);
     tcase_add_test(tc, v15_and_v16_minimal_bodies_parse);
+    tcase_add_test(tc, lookups_are_null_safe_and_reject_foreign_pallets);
+    tcase_add_test(tc, duplicate_pallet_names_resolve_to_the_first);
     suite_add_tcase(s, tc);
     return s;
 }

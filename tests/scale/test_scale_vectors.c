@@ -13,6 +13,17 @@
 #include "btq/scale.h"
 #include "btq_test.h"
 
+/* Check's ck_assert reports every passing check to the parent process (fork mode), which
+ * costs more than the codec itself over thousands of cases: plain checks in the hot paths. */
+#define REQ(c)                                                                                     \
+    do {                                                                                           \
+        if (!(c)) ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #c);                               \
+    } while (0)
+#define REQ_MSG(c, ...)                                                                            \
+    do {                                                                                           \
+        if (!(c)) ck_abort_msg(__VA_ARGS__);                                                       \
+    } while (0)
+
 /* ---- type expressions ---------------------------------------------------------------- */
 
 enum kind {
@@ -60,14 +71,14 @@ static int ident(const char **s, const char *word)
 
 static void expect(const char **s, char c)
 {
-    ck_assert_msg(**s == c, "type syntax: expected '%c' at \"%s\"", c, *s);
+    REQ_MSG(**s == c, "type syntax: expected '%c' at \"%s\"", c, *s);
     (*s)++;
 }
 
 static ty *parse(const char **s)
 {
     ty *t = calloc(1, sizeof *t);
-    ck_assert_ptr_nonnull(t);
+    REQ(t != NULL);
     static const struct {
         const char *name;
         enum kind k;
@@ -88,7 +99,7 @@ static ty *parse(const char **s)
         (*s)++;
         t->k = K_TUPLE;
         while (**s != ')') {
-            ck_assert_uint_lt(t->n, MAX_ITEMS);
+            REQ((t->n) < (MAX_ITEMS));
             t->sub[t->n++] = parse(s);
             if (**s == ',') (*s)++;
         }
@@ -143,7 +154,7 @@ static ty *parse(const char **s)
                    : ident(s, "u32") ? BTQ_BITSTORE_U32
                    : ident(s, "u64") ? BTQ_BITSTORE_U64
                                      : 0;
-        ck_assert_int_ne(t->store, 0);
+        REQ((t->store) != (0));
         expect(s, ',');
         if (ident(s, "Lsb0"))
             t->order = BTQ_BITORDER_LSB0;
@@ -162,7 +173,7 @@ static ty *parse_type(const char *s)
 {
     const char *p = s;
     ty *t = parse(&p);
-    ck_assert_msg(*p == 0, "trailing type text in %s", s);
+    REQ_MSG(*p == 0, "trailing type text in %s", s);
     return t;
 }
 
@@ -249,21 +260,21 @@ static void int_from_json(const cJSON *j, uint8_t *le, size_t n)
         for (size_t i = 0; i < n && i < 8; i++, v >>= 8)
             le[i] = (uint8_t)v;
     } else {
-        ck_assert(cJSON_IsString(j));
+        REQ(cJSON_IsString(j));
         const char *s = j->valuestring;
         if (*s == '-') {
             neg = 1;
             s++;
         }
         for (; *s; s++) {
-            ck_assert(*s >= '0' && *s <= '9');
+            REQ(*s >= '0' && *s <= '9');
             unsigned carry = (unsigned)(*s - '0');
             for (size_t i = 0; i < n; i++) {
                 unsigned cur = le[i] * 10u + carry;
                 le[i] = (uint8_t)cur;
                 carry = cur >> 8;
             }
-            ck_assert_msg(carry == 0, "integer too wide in vector");
+            REQ_MSG(carry == 0, "integer too wide in vector");
         }
     }
     if (neg) { /* two's complement: invert and add one */
@@ -281,8 +292,8 @@ static void int_from_json(const cJSON *j, uint8_t *le, size_t n)
 static cJSON *hex_json(const uint8_t *p, size_t n)
 {
     char *h = malloc(2 * n + 3);
-    ck_assert_ptr_nonnull(h);
-    ck_assert_int_eq(btq_hex_encode(p, n, 1, h, 2 * n + 3), 0);
+    REQ(h != NULL);
+    REQ((btq_hex_encode(p, n, 1, h, 2 * n + 3)) == (0));
     cJSON *j = cJSON_CreateString(h);
     free(h);
     return j;
@@ -302,43 +313,43 @@ static int read_fixed_int(btq_reader *r, const ty *t, cJSON **out)
     switch (n) {
     case 1: {
         uint8_t v;
-        ck_assert_int_eq(btq_read_u8(&again, &v), 0);
-        ck_assert_uint_eq(v, p[0]);
+        REQ((btq_read_u8(&again, &v)) == (0));
+        REQ((v) == (p[0]));
         break;
     }
     case 2: {
         uint16_t v;
         int16_t s;
-        ck_assert_int_eq(btq_read_u16(&again, &v), 0);
-        ck_assert_uint_eq(v, (uint16_t)(p[0] | p[1] << 8));
+        REQ((btq_read_u16(&again, &v)) == (0));
+        REQ((v) == ((uint16_t)(p[0] | p[1] << 8)));
         again.pos = 0;
-        ck_assert_int_eq(btq_read_i16(&again, &s), 0);
-        ck_assert_int_eq((uint16_t)s, v);
+        REQ((btq_read_i16(&again, &s)) == (0));
+        REQ(((uint16_t)s) == (v));
         break;
     }
     case 4: {
         uint32_t v;
-        ck_assert_int_eq(btq_read_u32(&again, &v), 0);
-        ck_assert_int_eq(memcmp(&v, p, 4), 0); /* little-endian host */
+        REQ((btq_read_u32(&again, &v)) == (0));
+        REQ((memcmp(&v, p, 4)) == (0)); /* little-endian host */
         break;
     }
     case 8: {
         uint64_t v;
-        ck_assert_int_eq(btq_read_u64(&again, &v), 0);
-        ck_assert_int_eq(memcmp(&v, p, 8), 0);
+        REQ((btq_read_u64(&again, &v)) == (0));
+        REQ((memcmp(&v, p, 8)) == (0));
         break;
     }
     case 16: {
         btq_u128 v;
-        ck_assert_int_eq(btq_read_u128(&again, &v), 0);
-        ck_assert_int_eq(memcmp(&v.lo, p, 8), 0);
-        ck_assert_int_eq(memcmp(&v.hi, p + 8, 8), 0);
+        REQ((btq_read_u128(&again, &v)) == (0));
+        REQ((memcmp(&v.lo, p, 8)) == (0));
+        REQ((memcmp(&v.hi, p + 8, 8)) == (0));
         break;
     }
     default: {
         btq_u256 v;
-        ck_assert_int_eq(btq_read_u256(&again, &v), 0);
-        ck_assert_int_eq(memcmp(v.limb, p, 32), 0);
+        REQ((btq_read_u256(&again, &v)) == (0));
+        REQ((memcmp(v.limb, p, 32)) == (0));
         break;
     }
     }
@@ -460,7 +471,7 @@ static int decode(btq_reader *r, const ty *t, cJSON **out)
         char *z = malloc(n + 1);
         memcpy(z, s, n);
         z[n] = 0;
-        ck_assert_uint_eq(strlen(z), n); /* vectors hold no NUL inside strings */
+        REQ((strlen(z)) == (n)); /* vectors hold no NUL inside strings */
         *out = cJSON_CreateString(z);
         free(z);
         return 0;
@@ -594,7 +605,7 @@ static void encode_int(btq_writer *w, const ty *t, const cJSON *j)
 static void encode(btq_writer *w, const ty *t, const cJSON *j)
 {
     if (is_bytes(t)) {
-        ck_assert(cJSON_IsString(j));
+        REQ(cJSON_IsString(j));
         size_t n;
         uint8_t *b = btq_test_unhex(j->valuestring, &n);
         if (t->k == K_VEC)
@@ -692,10 +703,10 @@ static cJSON *load(const char *name)
     snprintf(rel, sizeof rel, "vectors/scale/%s", name);
     size_t n;
     char *text = (char *)btq_test_read_file(btq_test_source_path(rel), &n);
-    ck_assert_msg(text != NULL, "cannot read %s", rel);
+    REQ_MSG(text != NULL, "cannot read %s", rel);
     cJSON *doc = cJSON_ParseWithLength(text, n);
     free(text);
-    ck_assert_msg(doc != NULL, "bad JSON in %s", rel);
+    REQ_MSG(doc != NULL, "bad JSON in %s", rel);
     return doc;
 }
 
@@ -716,10 +727,10 @@ START_TEST(valid_vectors_decode_and_encode_back)
         btq_reader_init(&r, in, n);
         cJSON *got = NULL;
         int rc = decode(&r, t, &got);
-        ck_assert_msg(rc == 0, "case %d %s %s: decode %s at %zu", count, type, hex,
-                      btq_err_name(rc), r.pos);
-        ck_assert_msg(btq_reader_expect_end(&r) == 0, "case %d %s %s: %zu of %zu bytes used", count,
-                      type, hex, r.pos, n);
+        REQ_MSG(rc == 0, "case %d %s %s: decode %s at %zu", count, type, hex, btq_err_name(rc),
+                r.pos);
+        REQ_MSG(btq_reader_expect_end(&r) == 0, "case %d %s %s: %zu of %zu bytes used", count, type,
+                hex, r.pos, n);
         if (!json_equal(got, want)) {
             char *g = cJSON_PrintUnformatted(got), *e = cJSON_PrintUnformatted(want);
             ck_abort_msg("case %d %s %s: decoded %.300s, want %.300s", count, type, hex, g, e);
@@ -727,16 +738,16 @@ START_TEST(valid_vectors_decode_and_encode_back)
         btq_writer w;
         btq_writer_init(&w);
         encode(&w, t, want);
-        ck_assert_msg(w.err == 0, "case %d %s: encode %s", count, type, btq_err_name(w.err));
-        ck_assert_msg(w.len == n && (n == 0 || memcmp(w.buf, in, n) == 0),
-                      "case %d %s: encoded back differs", count, type);
+        REQ_MSG(w.err == 0, "case %d %s: encode %s", count, type, btq_err_name(w.err));
+        REQ_MSG(w.len == n && (n == 0 || memcmp(w.buf, in, n) == 0),
+                "case %d %s: encoded back differs", count, type);
         btq_writer_free(&w);
         cJSON_Delete(got);
         free(in);
         ty_free(t);
         count++;
     }
-    ck_assert_int_gt(count, 5000);
+    REQ((count) > (5000));
     cJSON_Delete(doc);
 }
 END_TEST
@@ -763,14 +774,14 @@ START_TEST(invalid_vectors_fail_with_code_at_offset)
             rc = btq_reader_expect_end(&r);
             cJSON_Delete(got);
         }
-        ck_assert_msg(strcmp(btq_err_name(rc), want) == 0 && r.pos == want_off,
-                      "case %d %s %s: got %s at %zu, want %s at %zu", count, type, hex,
-                      btq_err_name(rc), r.pos, want, want_off);
+        REQ_MSG(strcmp(btq_err_name(rc), want) == 0 && r.pos == want_off,
+                "case %d %s %s: got %s at %zu, want %s at %zu", count, type, hex, btq_err_name(rc),
+                r.pos, want, want_off);
         free(in);
         ty_free(t);
         count++;
     }
-    ck_assert_int_gt(count, 100);
+    REQ((count) > (100));
     cJSON_Delete(doc);
 }
 END_TEST

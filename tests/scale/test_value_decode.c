@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btq/alloc.h"
 #include "btq/value.h"
 #include "btq_test.h"
 #include "value_fixture.h"
@@ -89,8 +90,8 @@ START_TEST(tree_does_not_borrow_the_input)
     uint8_t in[] = {0x0c, 'a', 'b', 'c'};
     btq_value_doc *doc = NULL;
     const btq_value *root = NULL;
-    ck_assert_int_eq(btq_value_decode(fixture_registry(), T_VEC_U8, in, sizeof in,
-                                      BTQ_VALUE_EXACT, &doc, &root, NULL),
+    ck_assert_int_eq(btq_value_decode(fixture_registry(), T_VEC_U8, in, sizeof in, BTQ_VALUE_EXACT,
+                                      &doc, &root, NULL),
                      0);
     memset(in, 0, sizeof in);
     const uint8_t *p;
@@ -130,14 +131,14 @@ START_TEST(every_primitive_reads_its_value)
                      BTQ_EOVERFLOW);
     btq_u256 big;
     ck_assert_int_eq(
-        btq_value_u256(dec(T_U256, "0100000000000000000000000000000000000000000000000000000000000002"),
-                       &big),
+        btq_value_u256(
+            dec(T_U256, "0100000000000000000000000000000000000000000000000000000000000002"), &big),
         0);
     ck_assert_uint_eq(big.limb[0], 1);
     ck_assert_uint_eq(big.limb[3], 0x0200000000000000ull);
     ck_assert_int_eq(
-        btq_value_i64(dec(T_I256, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
-                      &i),
+        btq_value_i64(
+            dec(T_I256, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"), &i),
         0);
     ck_assert_int_eq(i, -1);
     ck_assert_int_eq(btq_value_bool(dec(T_BOOL, "01"), &b), 0);
@@ -211,7 +212,8 @@ START_TEST(vec_of_tuples_indexes_by_path)
 {
     uint64_t u;
     bool b;
-    const btq_value *v = dec(T_VEC_TUPLE, "080100010200" "00");
+    const btq_value *v = dec(T_VEC_TUPLE, "080100010200"
+                                          "00");
     ck_assert_int_eq(btq_value_get_kind(v), BTQ_VALUE_SEQUENCE);
     ck_assert_uint_eq(btq_value_count(v), 2);
     ck_assert_int_eq(btq_value_path_u64(v, "1.0", &u), 0);
@@ -283,11 +285,14 @@ START_TEST(invalid_bytes_fail_with_exact_codes)
     /* a Vec<u8> longer than the input: the same code with or without the bytes fast path */
     dec_fail(T_VEC_U8, "0c0102", 0, BTQ_ETOOMANY, 0, "");
     const uint8_t v8[] = {0x0c, 1, 2};
-    ck_assert_int_eq(btq_value_visit(fixture_registry(), T_VEC_U8, v8, 3, 0, NULL, NULL, NULL,
-                                     NULL),
-                     BTQ_ETOOMANY);
+    ck_assert_int_eq(
+        btq_value_visit(fixture_registry(), T_VEC_U8, v8, 3, 0, NULL, NULL, NULL, NULL),
+        BTQ_ETOOMANY);
     /* element 1 of the vec, tuple field 1: a bad bool at byte 6 */
-    dec_fail(T_VEC_TUPLE, "080100010200" "05", 0, BTQ_EBADBOOL, 6, "1.1");
+    dec_fail(T_VEC_TUPLE,
+             "080100010200"
+             "05",
+             0, BTQ_EBADBOOL, 6, "1.1");
     dec_fail(T_ENUM, "010900000002", 0, BTQ_EBADBOOL, 5, "B.y");
     dec_fail(T_OPTION_U64, "01aa", 0, BTQ_ESHORT, 1, "Some.0");
     dec_fail(T_COUNT, "00", 0, BTQ_ETYPEID, 0, "");
@@ -393,8 +398,8 @@ START_TEST(visitor_sees_every_node_without_a_tree)
     vis.end = c_end;
     counts c = {0};
     size_t used = 0;
-    ck_assert_int_eq(btq_value_visit(fixture_registry(), T_ACCOUNT_INFO, fixture_account_info(),
-                                     56, BTQ_VALUE_EXACT, &vis, &c, &used, NULL),
+    ck_assert_int_eq(btq_value_visit(fixture_registry(), T_ACCOUNT_INFO, fixture_account_info(), 56,
+                                     BTQ_VALUE_EXACT, &vis, &c, &used, NULL),
                      0);
     ck_assert_uint_eq(used, 56);
     ck_assert_int_eq(c.u64s, 7);
@@ -419,8 +424,8 @@ START_TEST(visitor_error_stops_the_decode)
     counts c = {0};
     c.stop_at = 3;
     btq_error err = {0};
-    ck_assert_int_eq(btq_value_visit(fixture_registry(), T_ACCOUNT_INFO, fixture_account_info(),
-                                     56, 0, &vis, &c, NULL, &err),
+    ck_assert_int_eq(btq_value_visit(fixture_registry(), T_ACCOUNT_INFO, fixture_account_info(), 56,
+                                     0, &vis, &c, NULL, &err),
                      BTQ_ECANCELED);
     ck_assert_int_eq(c.u64s, 3);
     ck_assert_uint_eq(err.offset, 8);
@@ -475,6 +480,55 @@ START_TEST(doc_is_reusable_across_decodes)
 }
 END_TEST
 
+/* Allocator that fails every allocation after the first `budget` ones. */
+static long g_budget;
+static void *fail_malloc(size_t n, void *u)
+{
+    return g_budget-- > 0 ? malloc(n) : NULL;
+}
+static void *fail_realloc(void *p, size_t n, void *u)
+{
+    return g_budget-- > 0 ? realloc(p, n) : NULL;
+}
+static void fail_free(void *p, void *u)
+{
+    free(p);
+}
+
+START_TEST(failed_allocations_return_enomem_without_leaks)
+{
+    static const btq_allocator a = {fail_malloc, fail_realloc, fail_free, NULL};
+    /* 3000 tuples: the tree spills out of the doc's inline chunk into heap chunks */
+    size_t n = 2 + 3 * 3000;
+    uint8_t *in = calloc(1, n);
+    in[0] = (uint8_t)((3000u << 2 | 1) & 0xff);
+    in[1] = (uint8_t)((3000u << 2 | 1) >> 8);
+    ck_assert_int_eq(btq_set_allocator(&a), 0);
+    int ok = 0, nomem = 0;
+    for (long budget = 0; budget < 12; budget++) {
+        g_budget = budget;
+        btq_value_doc *doc = NULL;
+        const btq_value *root = NULL;
+        btq_error err = {0};
+        int rc = btq_value_decode(fixture_registry(), T_VEC_TUPLE, in, n, BTQ_VALUE_EXACT, &doc,
+                                  &root, &err);
+        if (rc == 0) {
+            ck_assert_uint_eq(btq_value_count(root), 3000);
+            ok++;
+        } else {
+            ck_assert_int_eq(rc, BTQ_ENOMEM);
+            ck_assert_ptr_null(doc);
+            nomem++;
+        }
+        btq_value_doc_free(doc);
+    }
+    btq_set_allocator(NULL);
+    free(in);
+    ck_assert_int_gt(nomem, 1); /* the doc itself and at least one chunk failed */
+    ck_assert_int_gt(ok, 0);
+}
+END_TEST
+
 Suite *btq_test_suite(void)
 {
     Suite *s = suite_create("scale/value_decode");
@@ -496,6 +550,7 @@ Suite *btq_test_suite(void)
     tcase_add_test(tc, visitor_error_stops_the_decode);
     tcase_add_test(tc, typed_access_rejects_other_kinds);
     tcase_add_test(tc, doc_is_reusable_across_decodes);
+    tcase_add_test(tc, failed_allocations_return_enomem_without_leaks);
     suite_add_tcase(s, tc);
     return s;
 }

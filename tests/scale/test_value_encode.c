@@ -15,9 +15,9 @@ static void round_trip(uint32_t t, const char *hex)
     btq_value_doc *doc = NULL;
     const btq_value *root = NULL;
     btq_error err = {0};
-    ck_assert_msg(btq_value_decode(fixture_registry(), t, b, n, BTQ_VALUE_EXACT, &doc, &root,
-                                   &err) == 0,
-                  "decode %s: %s", hex, err.message);
+    ck_assert_msg(
+        btq_value_decode(fixture_registry(), t, b, n, BTQ_VALUE_EXACT, &doc, &root, &err) == 0,
+        "decode %s: %s", hex, err.message);
     btq_writer w;
     btq_writer_init(&w);
     ck_assert_msg(btq_value_encode(fixture_registry(), t, root, &w, &err) == 0, "encode %s: %s",
@@ -35,22 +35,48 @@ START_TEST(decode_then_encode_returns_the_same_bytes)
         uint32_t t;
         const char *hex;
     } cases[] = {
-        {T_U8, "ff"}, {T_U16, "3412"}, {T_U32, "78563412"}, {T_U64, "ffffffffffffffff"},
-        {T_U128, "0102030405060708090a0b0c0d0e0f10"}, {T_BOOL, "01"}, {T_STR, "0ce282ac"},
-        {T_CHAR, "ac200000"}, {T_I8, "80"}, {T_I16, "feff"}, {T_I32, "ffffff7f"},
-        {T_I64, "0000000000000080"}, {T_I128, "feffffffffffffffffffffffffffffff"},
+        {T_U8, "ff"},
+        {T_U16, "3412"},
+        {T_U32, "78563412"},
+        {T_U64, "ffffffffffffffff"},
+        {T_U128, "0102030405060708090a0b0c0d0e0f10"},
+        {T_BOOL, "01"},
+        {T_STR, "0ce282ac"},
+        {T_CHAR, "ac200000"},
+        {T_I8, "80"},
+        {T_I16, "feff"},
+        {T_I32, "ffffff7f"},
+        {T_I64, "0000000000000080"},
+        {T_I128, "feffffffffffffffffffffffffffffff"},
         {T_U256, "0100000000000000000000000000000000000000000000000000000000000002"},
         {T_I256, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"},
-        {T_COMPACT_U32, "00"}, {T_COMPACT_U32, "fd03"}, {T_COMPACT_U32, "feffffff"},
-        {T_COMPACT_U32, "03ffffffff"}, {T_COMPACT_U128, "130000000000000001"},
-        {T_COMPACT_U128, "33ffffffffffffffffffffffffffffffff"}, {T_COMPACT_U8, "fd03"},
-        {T_VEC_U8, "0c010aff"}, {T_ARR_U8_4, "deadbeef"}, {T_NETUID, "0300"},
-        {T_OPTION_U64, "00"}, {T_OPTION_U64, "012a00000000000000"}, {T_ENUM, "00"},
-        {T_ENUM, "010900000001"}, {T_ENUM, "05070100"}, {T_ENUM, "07086869"},
-        {T_TUPLE_U16_BOOL, "010001"}, {T_VEC_TUPLE, "08010001020000"},
-        {T_BITVEC_U8_LSB0, "140d"}, {T_BITVEC_U8_LSB0, "00"}, {T_BITVEC_U32_MSB0, "0c000000a0"},
-        {T_VEC_NETUID, "080100ffff"}, {T_UNIT, ""}, {T_VEC_UNIT, "0c"}, {T_VEC_STR, "080461086263"},
-        {T_PAIR, "010200"}, {T_COMPACT_NETUID, "0c"},
+        {T_COMPACT_U32, "00"},
+        {T_COMPACT_U32, "fd03"},
+        {T_COMPACT_U32, "feffffff"},
+        {T_COMPACT_U32, "03ffffffff"},
+        {T_COMPACT_U128, "130000000000000001"},
+        {T_COMPACT_U128, "33ffffffffffffffffffffffffffffffff"},
+        {T_COMPACT_U8, "fd03"},
+        {T_VEC_U8, "0c010aff"},
+        {T_ARR_U8_4, "deadbeef"},
+        {T_NETUID, "0300"},
+        {T_OPTION_U64, "00"},
+        {T_OPTION_U64, "012a00000000000000"},
+        {T_ENUM, "00"},
+        {T_ENUM, "010900000001"},
+        {T_ENUM, "05070100"},
+        {T_ENUM, "07086869"},
+        {T_TUPLE_U16_BOOL, "010001"},
+        {T_VEC_TUPLE, "08010001020000"},
+        {T_BITVEC_U8_LSB0, "140d"},
+        {T_BITVEC_U8_LSB0, "00"},
+        {T_BITVEC_U32_MSB0, "0c000000a0"},
+        {T_VEC_NETUID, "080100ffff"},
+        {T_UNIT, ""},
+        {T_VEC_UNIT, "0c"},
+        {T_VEC_STR, "080461086263"},
+        {T_PAIR, "010200"},
+        {T_COMPACT_NETUID, "0c"},
         {T_ACCOUNT_ID, "0102030405060708091011121314151617181920212223242526272829303132"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -108,7 +134,9 @@ START_TEST(builder_trees_encode_by_type)
     const uint8_t le[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     enc_eq(T_U128, btq_value_new_big(doc, le, sizeof le, false),
            "01020304050607080900000000000000");
-    enc_eq(T_COMPACT_U128, btq_value_new_big(doc, le, sizeof le, false), "170102030405060708" "09");
+    enc_eq(T_COMPACT_U128, btq_value_new_big(doc, le, sizeof le, false),
+           "170102030405060708"
+           "09");
     enc_eq(T_I128, btq_value_new_i64(doc, -1), "ffffffffffffffffffffffffffffffff");
     enc_eq(T_COMPACT_U32, btq_value_new_u64(doc, 64), "0101");
     /* bits repacked from the builder's layout into u32 Msb0 */
@@ -173,9 +201,9 @@ START_TEST(fixed_writer_reports_enospace)
     btq_writer w;
     btq_writer_init_fixed(&w, buf, sizeof buf);
     btq_error err = {0};
-    ck_assert_int_eq(btq_value_encode(fixture_registry(), T_U32, btq_value_new_u64(doc, 1), &w,
-                                      &err),
-                     BTQ_ENOSPACE);
+    ck_assert_int_eq(
+        btq_value_encode(fixture_registry(), T_U32, btq_value_new_u64(doc, 1), &w, &err),
+        BTQ_ENOSPACE);
     ck_assert_int_eq(err.code, BTQ_ENOSPACE);
     btq_value_doc_free(doc);
 }

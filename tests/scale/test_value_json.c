@@ -80,10 +80,13 @@ START_TEST(composites_follow_the_canonical_rules)
       "{\"nonce\":7,\"consumers\":1,\"providers\":2,\"sufficients\":0,\"data\":{\"free\":"
       "123456789012,\"reserved\":5,\"frozen\":0,\"flags\":"
       "\"170141183460469231731687303715884105728\"}}");
-    G(T_NETUID, "0300", "3");          /* one unnamed field: the inner value */
-    G(T_PAIR, "010200", "[1,2]");      /* other unnamed composites: arrays */
+    G(T_NETUID, "0300", "3");     /* one unnamed field: the inner value */
+    G(T_PAIR, "010200", "[1,2]"); /* other unnamed composites: arrays */
     G(T_TUPLE_U16_BOOL, "010001", "[1,true]");
-    G(T_VEC_TUPLE, "080100010200" "00", "[[1,true],[2,false]]");
+    G(T_VEC_TUPLE,
+      "080100010200"
+      "00",
+      "[[1,true],[2,false]]");
     G(T_VEC_NETUID, "080100ffff", "[1,65535]");
     G(T_UNIT, "", "[]");
     G(T_VEC_TUPLE, "00", "[]");
@@ -130,8 +133,10 @@ START_TEST(pretty_mode_indents_two_spaces)
 {
     btq_json_opts o = {true, NULL, NULL};
     golden(T_ENUM, "010900000001", &o, "{\n  \"B\": {\n    \"x\": 9,\n    \"y\": true\n  }\n}");
-    golden(T_VEC_TUPLE, "080100010200" "00", &o,
-           "[\n  [\n    1,\n    true\n  ],\n  [\n    2,\n    false\n  ]\n]");
+    golden(T_VEC_TUPLE,
+           "080100010200"
+           "00",
+           &o, "[\n  [\n    1,\n    true\n  ],\n  [\n    2,\n    false\n  ]\n]");
     golden(T_VEC_U8, "00", &o, "\"0x\"");
     golden(T_VEC_TUPLE, "00", &o, "[]");
 }
@@ -142,9 +147,8 @@ START_TEST(small_buffer_is_enospace_and_writer_appends)
     const uint8_t in[] = {1, 0, 1};
     btq_value_doc *doc = NULL;
     const btq_value *root;
-    ck_assert_int_eq(btq_value_decode(fixture_registry(), T_TUPLE_U16_BOOL, in, 3, 0, &doc,
-                                      &root, NULL),
-                     0);
+    ck_assert_int_eq(
+        btq_value_decode(fixture_registry(), T_TUPLE_U16_BOOL, in, 3, 0, &doc, &root, NULL), 0);
     char small[8]; /* "[1,true]" needs 8 + NUL */
     ck_assert_int_eq(btq_value_to_json_buf(root, NULL, small, sizeof small, NULL), BTQ_ENOSPACE);
     char ok[9];

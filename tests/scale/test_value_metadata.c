@@ -37,8 +37,7 @@ static int round_trip(const btq_registry *reg, uint32_t type, const uint8_t *b, 
     btq_writer w;
     btq_writer_init(&w);
     rc = btq_value_encode(reg, type, root, &w, &err);
-    ck_assert_msg(rc == 0, "%s: encode %s (%s): %s", what, btq_err_name(rc), err.path,
-                  err.message);
+    ck_assert_msg(rc == 0, "%s: encode %s (%s): %s", what, btq_err_name(rc), err.path, err.message);
     ck_assert_msg(w.len == n && (n == 0 || memcmp(w.buf, b, n) == 0), "%s: bytes differ", what);
     btq_writer_reset(&w);
     ck_assert_int_eq(btq_value_to_json(root, NULL, &w), 0);
@@ -48,11 +47,19 @@ static int round_trip(const btq_registry *reg, uint32_t type, const uint8_t *b, 
     return 0;
 }
 
-static const char *const files[] = {
-    "devnet_spec381_v16.scale",  "devnet_spec346_v16.scale",  "devnet_spec240_v15.scale",
-    "finney_spec343_v14.scale",  "finney_spec343_v15.scale",  "finney_spec393_v15.scale",
-    "finney_spec393_v14.scale",  "raonet_spec218_v14.scale",  "raonet_spec218_v15.scale",
-    "testfinney_spec103_v14.scale"};
+/* Through newtypes (Cow<'static, [...]> wraps the apis Vec), like typed access does. */
+static const btq_value *btq__test_unwrap(const btq_value *v)
+{
+    while (btq_value_get_kind(v) == BTQ_VALUE_COMPOSITE && btq_value_count(v) == 1)
+        v = btq_value_at(v, 0);
+    return v;
+}
+
+static const char *const files[] = {"devnet_spec381_v16.scale", "devnet_spec346_v16.scale",
+                                    "devnet_spec240_v15.scale", "finney_spec343_v14.scale",
+                                    "finney_spec343_v15.scale", "finney_spec393_v15.scale",
+                                    "finney_spec393_v14.scale", "raonet_spec218_v14.scale",
+                                    "raonet_spec218_v15.scale", "testfinney_spec103_v14.scale"};
 
 /* Recorded mainnet System.Account value (bittensor get_balance, state_getStorageAt). */
 static const char account_hex[] =
@@ -70,8 +77,7 @@ START_TEST(account_info_decodes_through_system_account)
     ck_assert_uint_eq(n, 56);
     btq_value_doc *doc = NULL;
     const btq_value *root = NULL;
-    ck_assert_int_eq(btq_value_decode(reg, e->value_type, b, n, BTQ_VALUE_EXACT, &doc, &root,
-                                      NULL),
+    ck_assert_int_eq(btq_value_decode(reg, e->value_type, b, n, BTQ_VALUE_EXACT, &doc, &root, NULL),
                      0);
     ck_assert_str_eq(btq_value_type_path(root), "frame_system::AccountInfo");
     uint64_t v;
@@ -90,10 +96,81 @@ START_TEST(account_info_decodes_through_system_account)
     btq_value_doc_free(doc);
     /* 55 bytes: the u128 flags at offset 40 is short */
     btq_error err = {0};
-    ck_assert_int_eq(btq_value_decode(reg, e->value_type, b, 55, 0, &doc, &root, &err),
-                     BTQ_ESHORT);
+    ck_assert_int_eq(btq_value_decode(reg, e->value_type, b, 55, 0, &doc, &root, &err), BTQ_ESHORT);
     ck_assert_uint_eq(err.offset, 40);
     ck_assert_str_eq(err.path, "data.flags.0"); /* ExtraFlags(u128) is a newtype */
+    free(b);
+    btq_metadata_unref(md);
+}
+END_TEST
+
+/* A Vec of tuples inside a struct: System.Version's apis: Vec<([u8; 8], u32)>. */
+START_TEST(runtime_version_constant_reads_through_paths)
+{
+    btq_metadata *md = load("finney_spec393_v15.scale");
+    const btq_constant *c = btq_metadata_constant(md, "System", "Version");
+    ck_assert_ptr_nonnull(c);
+    btq_value_doc *doc = NULL;
+    const btq_value *root = NULL;
+    ck_assert_int_eq(btq_value_decode(btq_metadata_registry(md), c->type, c->value, c->value_len,
+                                      BTQ_VALUE_EXACT, &doc, &root, NULL),
+                     0);
+    uint64_t v = 0;
+    ck_assert_int_eq(btq_value_path_u64(root, "spec_version", &v), 0);
+    ck_assert_uint_eq(v, 393);
+    const char *s;
+    size_t n;
+    const btq_value *name;
+    ck_assert_int_eq(btq_value_path(root, "spec_name", &name), 0);
+    ck_assert_int_eq(btq_value_str(name, &s, &n), 0); /* Cow<str> newtype, unwrapped */
+    ck_assert_uint_eq(n, 14);
+    ck_assert_int_eq(memcmp(s, "node-subtensor", 14), 0);
+    const btq_value *apis;
+    ck_assert_int_eq(btq_value_path(root, "apis", &apis), 0);
+    ck_assert_uint_eq(btq_value_count(btq__test_unwrap(apis)), 23);
+    /* an index on a newtype selects its one field, as in error paths: apis.0 is the Vec */
+    ck_assert_int_eq(btq_value_path_u64(root, "apis.0.0.1", &v), 0);
+    ck_assert_uint_eq(v, 5);
+    const btq_value *id;
+    const uint8_t *p;
+    ck_assert_int_eq(btq_value_path(root, "apis.0.0.0", &id), 0);
+    ck_assert_int_eq(btq_value_bytes(id, &p, &n), 0);
+    ck_assert_uint_eq(n, 8);
+    ck_assert_int_eq(memcmp(p, "\xdf\x6a\xcb\x68\x99\x07\x60\x9b", 8), 0);
+    btq_value_doc_free(doc);
+    btq_metadata_unref(md);
+}
+END_TEST
+
+/* A variant enum and compacts in a runtime API result (recorded TransactionPaymentApi answer). */
+START_TEST(runtime_api_output_reads_variant_and_compacts)
+{
+    btq_metadata *md = load("finney_spec393_v15.scale");
+    const btq_api_method *m = btq_metadata_api_method(md, "TransactionPaymentApi", "query_info");
+    ck_assert_ptr_nonnull(m);
+    size_t n;
+    uint8_t *b = btq_test_unhex("0xe2e01c272538003714020000000000", &n);
+    btq_value_doc *doc = NULL;
+    const btq_value *root = NULL;
+    ck_assert_int_eq(btq_value_decode(btq_metadata_registry(md), m->output, b, n, BTQ_VALUE_EXACT,
+                                      &doc, &root, NULL),
+                     0);
+    uint64_t v;
+    ck_assert_int_eq(btq_value_path_u64(root, "weight.ref_time", &v), 0);
+    ck_assert_uint_eq(v, 164051000);
+    ck_assert_int_eq(btq_value_path_u64(root, "weight.proof_size", &v), 0);
+    ck_assert_uint_eq(v, 3593);
+    ck_assert_int_eq(btq_value_path_u64(root, "partial_fee", &v), 0);
+    ck_assert_uint_eq(v, 136247);
+    const btq_value *cls;
+    const char *name;
+    uint8_t idx;
+    ck_assert_int_eq(btq_value_path(root, "class", &cls), 0);
+    ck_assert_int_eq(btq_value_variant(cls, &name, &idx), 0);
+    ck_assert_str_eq(name, "Normal");
+    ck_assert_uint_eq(idx, 0);
+    round_trip(btq_metadata_registry(md), m->output, b, n, "query_info");
+    btq_value_doc_free(doc);
     free(b);
     btq_metadata_unref(md);
 }
@@ -273,6 +350,8 @@ Suite *btq_test_suite(void)
     TCase *tc = tcase_create("metadata");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, account_info_decodes_through_system_account);
+    tcase_add_test(tc, runtime_version_constant_reads_through_paths);
+    tcase_add_test(tc, runtime_api_output_reads_variant_and_compacts);
     tcase_add_test(tc, every_constant_and_default_round_trips);
     tcase_add_test(tc, recorded_uids_and_alpha_values_decode);
     tcase_add_test(tc, synthetic_value_of_every_type_round_trips);

@@ -210,8 +210,9 @@ typedef struct conn {
     size_t ready_len, ready_cap;
     outitem *head, *tail;
     outitem *held; /* LIFO: front = last held */
-    int drop_now, closing, close_pending, fin_sent;
+    int drop_now, closing, close_pending, fin_sent, flush_armed;
     lws_sorted_usec_list_t sul;
+    lws_sorted_usec_list_t flush_sul; /* writes ready answers once per read batch */
 } conn;
 
 typedef struct rule {
@@ -263,6 +264,8 @@ struct mock_node {
     sub *subs;
     smap replay, methods, params;
 
+    sment *last_method, *last_replay; /* hot-path caches (entries live until stop) */
+    unsigned waiters;
     unsigned close_every;
     uint64_t answer_seq;
     unsigned delay_ms;
@@ -407,7 +410,10 @@ static void count_request(mock_node *n, const char *method, size_t mlen, const c
                           size_t plen)
 {
     n->st.requests++;
-    sm_get(&n->methods, method, mlen)->count++;
+    sment *me = n->last_method;
+    if (!me || me->klen != mlen || memcmp(me->key, method, mlen) != 0)
+        me = n->last_method = sm_get(&n->methods, method, mlen);
+    me->count++;
     if (n->opts.count_params) {
         sbuf k = {0};
         sb_add(&k, method, mlen);
@@ -416,7 +422,7 @@ static void count_request(mock_node *n, const char *method, size_t mlen, const c
         sm_get(&n->params, k.p, k.len)->count++;
         free(k.p);
     }
-    pthread_cond_broadcast(&n->cv);
+    if (n->waiters) pthread_cond_broadcast(&n->cv);
 }
 
 static rule *take_rule(mock_node *n, const char *method, size_t mlen)
@@ -591,12 +597,17 @@ static void compute_answer(mock_node *n, conn *c, const char *method, size_t mle
         }
     }
     if (n->replay.n) {
-        sbuf k = {0};
-        sb_add(&k, method, mlen);
-        sb_add(&k, "", 1);
-        sb_add(&k, params, plen);
-        sment *e = sm_find(&n->replay, k.p, k.len);
-        free(k.p);
+        char stackkey[256]; /* hot path: no allocation for small keys */
+        size_t klen = mlen + 1 + plen;
+        char *key = klen <= sizeof stackkey ? stackkey : xmalloc(klen);
+        memcpy(key, method, mlen);
+        key[mlen] = 0;
+        memcpy(key + mlen + 1, params, plen);
+        sment *e = n->last_replay;
+        if (!e || e->klen != klen || memcmp(e->key, key, klen) != 0)
+            e = sm_find(&n->replay, key, klen);
+        if (e) n->last_replay = e;
+        if (key != stackkey) free(key);
         if (e) {
             replay *rp = e->val;
             size_t i = rp->cursor++ % rp->n;
@@ -971,6 +982,23 @@ static void sul_cb(lws_sorted_usec_list_t *sul)
     pthread_mutex_unlock(&n->mu);
 }
 
+static void flush_cb(lws_sorted_usec_list_t *sul)
+{
+    conn *c = lws_container_of(sul, conn, flush_sul);
+    mock_node *n = c->node;
+    pthread_mutex_lock(&n->mu);
+    c->flush_armed = 0;
+    if (c->ready_len && !c->drop_now && !lws_partial_buffered(c->wsi)) {
+        /* the read batch is done: write every answer it produced in one go, without waiting
+         * for a writeable round trip (lws buffers any part the socket does not take) */
+        size_t len = c->ready_len;
+        c->ready_len = 0;
+        if (lws_write(c->wsi, c->ready + LWS_PRE, len, LWS_WRITE_RAW) < 0) c->drop_now = 1;
+    }
+    if (c->ready_len || c->head || c->drop_now || c->close_pending) wake_conn(c);
+    pthread_mutex_unlock(&n->mu);
+}
+
 static void drop_socket(conn *c)
 {
     int fd = lws_get_socket_fd(c->wsi);
@@ -980,6 +1008,7 @@ static void drop_socket(conn *c)
 static void conn_free(mock_node *n, conn *c)
 {
     lws_sul_cancel(&c->sul);
+    lws_sul_cancel(&c->flush_sul);
     if (c->prev)
         c->prev->next = c->next;
     else if (n->conns == c)
@@ -1129,7 +1158,14 @@ static int mock_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
             c->rx_overflow = 0;
             c->rx.len = 0;
         }
-        if (c->ready_len || c->head || c->drop_now) wake_conn(c);
+        if (c->ready_len && !c->head && !c->drop_now) {
+            if (!c->flush_armed) {
+                c->flush_armed = 1;
+                lws_sul_schedule(lws_get_context(wsi), 0, &c->flush_sul, flush_cb, 0);
+            }
+        } else if (c->ready_len || c->head || c->drop_now) {
+            wake_conn(c);
+        }
         pthread_mutex_unlock(&n->mu);
         return 0;
     }
@@ -1595,7 +1631,10 @@ int mock_node_wait_requests(mock_node *n, const char *method, uint64_t count, in
     int rc = 0;
     pthread_mutex_lock(&n->mu);
     while (requests_locked(n, method) < count) {
-        if (pthread_cond_timedwait(&n->cv, &n->mu, &ts) == ETIMEDOUT) {
+        n->waiters++;
+        int w = pthread_cond_timedwait(&n->cv, &n->mu, &ts);
+        n->waiters--;
+        if (w == ETIMEDOUT) {
             rc = requests_locked(n, method) >= count ? 0 : -1;
             break;
         }
@@ -1611,7 +1650,10 @@ int mock_node_wait_connections(mock_node *n, uint64_t count, int timeout_ms)
     int rc = 0;
     pthread_mutex_lock(&n->mu);
     while (n->st.connections_accepted < count) {
-        if (pthread_cond_timedwait(&n->cv, &n->mu, &ts) == ETIMEDOUT) {
+        n->waiters++;
+        int w = pthread_cond_timedwait(&n->cv, &n->mu, &ts);
+        n->waiters--;
+        if (w == ETIMEDOUT) {
             rc = n->st.connections_accepted >= count ? 0 : -1;
             break;
         }
@@ -1627,7 +1669,10 @@ int mock_node_wait_open(mock_node *n, uint64_t count, int timeout_ms)
     int rc = 0;
     pthread_mutex_lock(&n->mu);
     while (n->st.connections_open != count) {
-        if (pthread_cond_timedwait(&n->cv, &n->mu, &ts) == ETIMEDOUT) {
+        n->waiters++;
+        int w = pthread_cond_timedwait(&n->cv, &n->mu, &ts);
+        n->waiters--;
+        if (w == ETIMEDOUT) {
             rc = n->st.connections_open == count ? 0 : -1;
             break;
         }

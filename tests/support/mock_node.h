@@ -20,8 +20,13 @@
  *
  * THREADS: every function below may be called from any thread; they take the node's lock and
  * wake the server loop with lws_cancel_service. The handler runs on the server thread.
- * All frames are built by the mock itself (server frames are unmasked) and written raw, several
- * answers per write when pipelined: the hot path is cheap (pre-serialised replay answers).
+ * All frames are built by the mock itself (server frames are unmasked) and written raw: the
+ * answers produced by one read batch go out in one write right after it (a zero-delay lws_sul,
+ * no writeable round trip), so the hot path is cheap (pre-serialised replay answers, cached
+ * method and replay look-ups). Closes on command (MOCK_CLOSE_AFTER, close_every) are graceful:
+ * close frame 1001 after the last answer, FIN, then the mock keeps reading until the peer
+ * closes (at most 3 s), so no RST can destroy answers the peer has not read yet. Drops
+ * (MOCK_DROP_*, drop_all) are abrupt: shutdown of the socket, no close frame.
  */
 #ifndef BTQ_MOCK_NODE_H
 #define BTQ_MOCK_NODE_H

@@ -20,20 +20,35 @@
 // in declared / encoded order and nothing themselves; key names are not compared (polkadot-js
 // camelCases field names), a unit type contributes nothing.
 //
+// Each file also carries a "structure" section (see structureOf()): what polkadot-js read from the
+// metadata, compared line by line with btq's parse.
+//
 // Storage defaults: for an entry with modifier Optional the default bytes are the encoding of
 // Option<value type> (normally 0x00 = None), so they are decoded as Option<value type>; for
 // Default entries as the value type.
 //
 // A value polkadot-js cannot decode (throws, or does not consume exactly the given bytes) is
-// written as {"oracle_error": "..."} in place of "leaves", never dropped.
+// written as {"oracle_error": "..."} in place of "leaves", never dropped. Note that polkadot-js
+// is more lenient than SCALE: it reads any non-zero Option tag as Some and does not bound reads
+// by the input, so "decodes" here does not mean "valid".
+//
+// polkadot-js representation quirks, normalised so both sides describe the registry's shape:
+// RuntimeEvent / RuntimeCall (see walk(), here) and primitive_types::U128/U256 (in the C
+// flattener, tests/support/conformance_flatten.c).
+//
+// The second part of this script (below) does the same for the recorded traffic:
+// vectors/metadata-oracle/recorded-*.json, checked by tests/scale/test_conformance_recorded.c.
 //
 // Run: NODE_PATH=$(tools/oracle/install.sh) node tools/oracle/gen-metadata-oracle.cjs
+// (BTQ_ORACLE_OUT=dir writes elsewhere; BTQ_ORACLE_FULL=1 keeps every leaf of big values.)
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
 const { TypeRegistry, Metadata, GenericEvent, GenericCall } = require('@polkadot/types');
 const codec = require('@polkadot/types-codec');
+const crypto = require('crypto');
+const FULL = !!process.env.BTQ_ORACLE_FULL;
 const { u8aToHex, u8aEq } = require('@polkadot/util');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -134,6 +149,64 @@ function decode(registry, typeName, bytes) {
   return res;
 }
 
+// ---- metadata structure ----------------------------------------------------------------------
+// What polkadot-js read from the metadata, as compact lines the C test rebuilds from btq's parse:
+// pallets, storage entries (modifier, hashers, key and value type), constants (type), runtime
+// API methods (V15+), and one digest per registry type (first 16 hex digits of the SHA-256 of a
+// canonical line: path | params | definition; BTQ_ORACLE_FULL=1 writes the lines themselves).
+function typeLine(t) {
+  const ty = t.type;
+  const opt = (o) => (o.isSome ? o.unwrap().toString() : '_');
+  const path = ty.path.map((x) => x.toString()).join('::');
+  const params = ty.params.map((p) => p.name.toString() + ':' + (p.type.isSome ? p.type.unwrap().toNumber() : '-')).join(',');
+  const fields = (fs) => fs.map((f) => opt(f.name) + ':' + f.type.toNumber() + ':' + opt(f.typeName)).join(',');
+  const d = ty.def;
+  let def;
+  if (d.isComposite) def = 'composite(' + fields(d.asComposite.fields) + ')';
+  else if (d.isVariant)
+    def = 'variant(' + d.asVariant.variants.map((v) => v.name.toString() + '@' + v.index.toNumber() + '[' + fields(v.fields) + ']').join(';') + ')';
+  else if (d.isSequence) def = 'sequence(' + d.asSequence.type.toNumber() + ')';
+  else if (d.isArray) def = 'array(' + d.asArray.len.toNumber() + ';' + d.asArray.type.toNumber() + ')';
+  else if (d.isTuple) def = 'tuple(' + d.asTuple.map((x) => x.toNumber()).join(',') + ')';
+  else if (d.isPrimitive) def = 'primitive(' + d.asPrimitive.type.toLowerCase() + ')';
+  else if (d.isCompact) def = 'compact(' + d.asCompact.type.toNumber() + ')';
+  else if (d.isBitSequence)
+    def = 'bitseq(' + d.asBitSequence.bitStoreType.toNumber() + ';' + d.asBitSequence.bitOrderType.toNumber() + ')';
+  else throw new Error('oracle: unknown type def ' + d.type);
+  return path + '|' + params + '|' + def;
+}
+
+function structureOf(md) {
+  const latest = md.asLatest;
+  const id = (o) => (o.isSome ? String(o.unwrap().type.toNumber()) : '-');
+  const out = { pallets: [], storage: [], constants: [], apis: [], types: [] };
+  for (const p of latest.pallets) {
+    const pallet = p.name.toString();
+    const prefix = p.storage.isSome ? p.storage.unwrap().prefix.toString() : '-';
+    out.pallets.push([pallet, p.index.toNumber(), prefix, id(p.calls), id(p.events), id(p.errors)].join('|'));
+    if (p.storage.isSome)
+      for (const s of p.storage.unwrap().items) {
+        const plain = s.type.isPlain;
+        const m = plain ? null : s.type.asMap;
+        out.storage.push([`${pallet}.${s.name}`, s.modifier.isOptional ? 'Optional' : 'Default',
+                          plain ? '-' : m.hashers.map((h) => h.toString()).join(','),
+                          plain ? '-' : m.key.toNumber(),
+                          plain ? s.type.asPlain.toNumber() : m.value.toNumber()].join('|'));
+      }
+    for (const c of p.constants) out.constants.push(`${pallet}.${c.name}|${c.type.toNumber()}`);
+  }
+  if (md.version >= 15)
+    for (const a of latest.apis)
+      for (const m of a.methods)
+        out.apis.push(`${a.name}.${m.name}|` + m.inputs.map((i) => `${i.name}:${i.type.toNumber()}`).join(',') +
+                      `|${m.output.toNumber()}`);
+  for (const t of latest.lookup.types) {
+    const line = typeLine(t);
+    out.types.push(FULL ? line : crypto.createHash('sha256').update(line, 'utf8').digest('hex').slice(0, 16));
+  }
+  return out;
+}
+
 function genFile(file) {
   const registry = new TypeRegistry();
   const bytes = new Uint8Array(fs.readFileSync(path.join(mdDir, file)));
@@ -179,10 +252,13 @@ function genFile(file) {
     metadata_version: md.version,
     entries,
   };
+  const st = structureOf(md);
   // One entry per line: modest size, readable diffs.
   const text = '{"source":' + JSON.stringify(doc.source) + ',\n"generator":' +
                JSON.stringify(doc.generator) + ',\n"polkadot_js":' + JSON.stringify(doc.polkadot_js) +
-               ',\n"metadata_version":' + doc.metadata_version + ',\n"entries":[\n' +
+               ',\n"metadata_version":' + doc.metadata_version +
+               ',\n"structure":{' + Object.keys(st).map((k) => JSON.stringify(k) + ':' + JSON.stringify(st[k])).join(',\n') + '}' +
+               ',\n"entries":[\n' +
                entries.map((e) => JSON.stringify(e)).join(',\n') + '\n]}\n';
   fs.writeFileSync(path.join(outDir, stem + '.json'), text);
   console.log(`${stem}: V${md.version}, ${entries.length} values ` +
@@ -208,12 +284,10 @@ for (const f of fs.readdirSync(mdDir).filter((x) => x.endsWith('.scale')).sort()
 // "nleaves" and "chunks": the SHA-256 of each run
 // of CHUNK leaves, each leaf serialised as kind 0x1f value 0x1e (keeps the files small; run with
 // BTQ_ORACLE_FULL=1 to get every leaf when investigating a mismatch).
-const crypto = require('crypto');
 const { xxhashAsU8a } = require('@polkadot/util-crypto');
 const { hexToU8a } = require('@polkadot/util');
 
 const CHUNK = 256;
-const FULL = !!process.env.BTQ_ORACLE_FULL;
 
 function chunkDigests(leaves) {
   const out = [];

@@ -415,6 +415,8 @@ bad('char', '0x410000', 'BTQ_ESHORT', 0, '3 bytes');
 bad('BitVec<u16,Lsb0>', '0x44010203', 'BTQ_ESHORT', 0, '17 bits need 2 u16 words, 3 bytes follow');
 bad('BitVec<u64,Msb0>', '0x04' + z(7), 'BTQ_ESHORT', 0, '1 bit needs one u64 word, 7 bytes follow');
 bad('BitVec<u8,Lsb0>', '0x07' + z(4) + '01', 'BTQ_EOVERFLOW', 0, 'bit count 2^32 is beyond Compact<u32>');
+bad('BitVec<u8,Lsb0>', '0x0200008000', 'BTQ_EOVERFLOW', 0, '2^29 bits: above parity-scale-codec ARCH32BIT_BITSLICE_MAX_BITS');
+bad('BitVec<u8,Lsb0>', '0xfeffff7f00', 'BTQ_ESHORT', 0, '2^29-1 bits (the limit) but one byte of words');
 bad('BitVec<u8,Lsb0>', '0x0100', 'BTQ_ENONCANONICAL', 0, 'non-canonical bit count');
 bad('BitVec<u8,Msb0>', '0x2001ff', 'BTQ_ETRAILING', 2, '8 bits take one byte');
 
