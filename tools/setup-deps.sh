@@ -19,3 +19,7 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The local real-runtime node (Chopsticks, pinned) used by the real-node tests and the main job:
+# installed here, once, into a cache outside the tree, so no test spends its time in npm.
+"$(dirname "$0")/chopsticks.sh" install

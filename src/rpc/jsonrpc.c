@@ -67,6 +67,13 @@ static int hexc(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+static unsigned hexv(char c)
+{
+    if (c >= '0' && c <= '9') return (unsigned)(c - '0');
+    if (c >= 'a' && c <= 'f') return (unsigned)(c - 'a' + 10);
+    return (unsigned)(c - 'A' + 10);
+}
+
 static const char *v_string(const char *p, const char *e)
 {
     /* p at opening quote */
@@ -89,11 +96,25 @@ static const char *v_string(const char *p, const char *e)
             case 't':
                 p++;
                 break;
-            case 'u':
+            case 'u': {
+                /* unpaired UTF-16 surrogates cannot be decoded to UTF-8: reject (as cJSON) */
                 if (e - p < 5 || !hexc(p[1]) || !hexc(p[2]) || !hexc(p[3]) || !hexc(p[4]))
                     return NULL;
+                unsigned cp =
+                    (hexv(p[1]) << 12) | (hexv(p[2]) << 8) | (hexv(p[3]) << 4) | hexv(p[4]);
                 p += 5;
+                if (cp >= 0xDC00 && cp <= 0xDFFF) return NULL;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !hexc(p[2]) || !hexc(p[3]) ||
+                        !hexc(p[4]) || !hexc(p[5]))
+                        return NULL;
+                    unsigned lo =
+                        (hexv(p[2]) << 12) | (hexv(p[3]) << 8) | (hexv(p[4]) << 4) | hexv(p[5]);
+                    if (lo < 0xDC00 || lo > 0xDFFF) return NULL;
+                    p += 6;
+                }
                 break;
+            }
             default:
                 return NULL;
             }
@@ -336,13 +357,6 @@ int btq_jr_classify(btq_jr_span obj, btq_jr_msg *m)
         return m->kind = BTQ_JR_NOTIFICATION;
     }
     return m->kind = BTQ_JR_INVALID;
-}
-
-static unsigned hexv(char c)
-{
-    if (c >= '0' && c <= '9') return (unsigned)(c - '0');
-    if (c >= 'a' && c <= 'f') return (unsigned)(c - 'a' + 10);
-    return (unsigned)(c - 'A' + 10);
 }
 
 static size_t put_utf8(char *o, unsigned cp)

@@ -20,6 +20,7 @@ START_TEST(validator_accepts_rfc8259_values)
                         "1.5e+10",
                         "\"\"",
                         "\"a\\u00e9\\n\\\"\"",
+                        "\"\\ud83d\\ude00\"",
                         "true",
                         "false",
                         "null",
@@ -36,12 +37,36 @@ END_TEST
 
 START_TEST(validator_rejects_malformed_json)
 {
-    const char *bad[] = {"",      " ",     "01",      "1.",          ".5",
-                         "+1",    "-",     "1e",      "tru",         "nul",
-                         "[1,]",  "{,}",   "{\"a\"}", "{\"a\":}",    "{a:1}",
-                         "[1 2]", "\"abc", "\"\\x\"", "\"\\u12G4\"", "\"tab\there\"",
-                         "[1]x",  "{} {}", "'a'",     "[",           "]",
-                         "NaN",   "[1,,2]"};
+    const char *bad[] = {"",
+                         " ",
+                         "01",
+                         "1.",
+                         ".5",
+                         "+1",
+                         "-",
+                         "1e",
+                         "tru",
+                         "nul",
+                         "[1,]",
+                         "{,}",
+                         "{\"a\"}",
+                         "{\"a\":}",
+                         "{a:1}",
+                         "[1 2]",
+                         "\"abc",
+                         "\"\\x\"",
+                         "\"\\u12G4\"",
+                         "\"tab\there\"",
+                         "\"\\udca2\"",
+                         "\"\\ud83dx\"",
+                         "\"\\ud83d\\u0041\"",
+                         "[1]x",
+                         "{} {}",
+                         "'a'",
+                         "[",
+                         "]",
+                         "NaN",
+                         "[1,,2]"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(val(bad[i]) == BTQ_EJSON, "%s -> %d", bad[i], val(bad[i]));
 }

@@ -68,7 +68,7 @@ enum mock_fault_kind {
     MOCK_DROP_BEFORE, /* drop the connection on receipt, no answer */
     MOCK_DROP_MID,    /* write the first part of the answer (non-final fragment), then drop
                          the connection abruptly (arg = bytes of the part, default half) */
-    MOCK_CLOSE_AFTER, /* answer, then close the connection (going away) */
+    MOCK_CLOSE_AFTER, /* answer, then close the connection gracefully (1001 going away) */
     MOCK_WRONG_ID,    /* first a copy with a wrong id (an id never used), then the answer */
     MOCK_DUP_ID,      /* answer twice */
     MOCK_JUNK_JSON,   /* arg (default 1) invalid-JSON frames, then the answer */
