@@ -14,6 +14,8 @@
 #include "btq/chain.h"
 #include "btq/metadata.h"
 #include "btq/value.h"
+#include "btq/rpc.h"
+#include "btq/client.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -273,8 +273,8 @@ static int write_key(const btq_pin *pin, const btq_pallet *p, const btq_storage_
 static int build_full_key(const btq_pin *pin, const btq_storage_req *req,
                           const btq_storage_entry **ep, btq_writer *w, btq_error *err)
 {
-    const btq_pallet *p;
-    const btq_storage_entry *e;
+    const btq_pallet *p = NULL;
+    const btq_storage_entry *e = NULL;
     int rc = lookup_entry(pin, req->pallet, req->item, &p, &e, err);
     if (rc) return rc;
     if (req->nkeys != e->nhashers)
@@ -289,7 +289,7 @@ int btq_storage_key_build(const btq_pin *pin, const btq_storage_req *req, uint8_
                           size_t *out_len, btq_error *err)
 {
     if (!pin || !req || !out) return btq__cl_fail(err, BTQ_EINVAL, "NULL argument");
-    const btq_storage_entry *e;
+    const btq_storage_entry *e = NULL;
     btq_writer w;
     btq_writer_init(&w);
     int rc = build_full_key(pin, req, &e, &w, err);
@@ -573,8 +573,8 @@ int btq_storage_map(const btq_pin *pin, const char *pallet, const char *item,
     if (!pin || !out || (nprefix && !prefix_keys))
         return btq__cl_fail(err, BTQ_EINVAL, "NULL argument");
     *out = NULL;
-    const btq_pallet *p;
-    const btq_storage_entry *e;
+    const btq_pallet *p = NULL;
+    const btq_storage_entry *e = NULL;
     int rc = lookup_entry(pin, pallet, item, &p, &e, err);
     if (rc) return rc;
     if (!e->is_map || nprefix >= e->nhashers)
