@@ -274,23 +274,12 @@ static int visit_bitseq(vctx *c, const btq_visit_info *info, const btq_type *t)
     if ((sb != 1 && sb != 2 && sb != 4 && sb != 8) ||
         (t->u.bitseq.order != BTQ_BITORDER_LSB0 && t->u.bitseq.order != BTQ_BITORDER_MSB0))
         return fail(c, BTQ_EBITSEQ, info->offset, "unsupported bit-sequence store or order");
-    size_t start = c->r.pos;
-    uint32_t nbits; /* bitvec encodes its length as Compact<u32> */
-    int rc = btq_read_compact_u32(&c->r, &nbits);
-    if (rc) return btq__error_set(c->err, rc, start, "bit count: %s", btq_strerror(rc));
-    size_t left = btq_reader_remaining(&c->r);
-    if (nbits / 8 > left) {
-        c->r.pos = start;
-        return fail(c, BTQ_ESHORT, start, "bit sequence longer than the input");
-    }
-    size_t store_bits = sb * 8;
-    size_t nbytes = (size_t)((nbits + store_bits - 1) / store_bits) * sb;
+    /* The core reader owns the bitvec layout and its limits (Compact<u32> count, 2^29-1 cap). */
+    size_t start = c->r.pos, nbytes, nbits;
     const uint8_t *words;
-    if ((rc = btq_read_bytes(&c->r, nbytes, &words))) {
-        c->r.pos = start;
-        return fail(c, BTQ_ESHORT, start, "bit sequence longer than the input");
-    }
-    CALL(on_bitseq, info, words, nbytes, (size_t)nbits);
+    int rc = btq_read_bitseq(&c->r, t->u.bitseq.store, &words, &nbytes, &nbits);
+    if (rc) return btq__error_set(c->err, rc, start, "bit sequence: %s", btq_strerror(rc));
+    CALL(on_bitseq, info, words, nbytes, nbits);
     return 0;
 }
 

@@ -7,7 +7,7 @@
  * (every field, no unknown keys); a single unnamed field as the inner value; other unnamed
  * composites, tuples, sequences and arrays as arrays; Option as null or the value; other
  * variants as "Name" or {"Name": fields}; bit sequences as "0101" strings or arrays of bools;
- * AccountId32 as "0x…" hex (SS58 is the caller's concern). Keys match case-sensitively.
+ * AccountId32 as "0x…" hex or an SS58 address. Keys match case-sensitively.
  */
 #ifndef BTQ_VALUE_JSON_H
 #define BTQ_VALUE_JSON_H
@@ -34,6 +34,11 @@ int btq_value_from_json(const btq_registry *reg, uint32_t type_id, const char *j
 /* JSON text -> SCALE bytes appended to w (the two steps above and btq_value_encode). */
 int btq_value_encode_json(const btq_registry *reg, uint32_t type_id, const char *json, size_t len,
                           btq_writer *w, btq_error *err);
+
+/* As btq_value_encode_json, but an AccountId32 written as SS58 must carry ss58_prefix
+ * (-1: any valid prefix); a wrong network is BTQ_ESS58NETWORK. */
+int btq_value_encode_json_ss58(const btq_registry *reg, uint32_t type_id, const char *json,
+                               size_t len, int32_t ss58_prefix, btq_writer *w, btq_error *err);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 
 #include <cJSON.h>
 
+#include "btq/chain.h"
 #include "btq/value_json.h"
 #include "scale_internal.h"
 #include "value_internal.h"
@@ -12,6 +13,7 @@ typedef struct jin {
     const btq_registry *reg;
     btq_value_doc *doc;
     btq_error *err;
+    int32_t ss58_prefix; /* AccountId32 given as SS58 must carry this prefix; -1: any */
 } jin;
 
 static btq_value *build(jin *c, uint32_t id, const cJSON *j, int depth, int *rc);
@@ -240,11 +242,35 @@ static int is_u8(const btq_registry *reg, uint32_t id)
     return t && t->kind == BTQ_TYPE_PRIMITIVE && t->u.primitive == BTQ_PRIM_U8;
 }
 
+/* People write accounts as SS58 addresses: decode to the 32 bytes and build the account from
+ * their hex form, so the one composite path below handles both spellings. */
+static btq_value *account_from_ss58(jin *c, uint32_t id, const cJSON *j, int depth, int *rc)
+{
+    const char *s = j->valuestring;
+    uint8_t raw[33];
+    size_t n = 0;
+    btq_error e;
+    btq_error_clear(&e);
+    int src = btq_ss58_decode(s, strlen(s), c->ss58_prefix, NULL, raw, sizeof raw, &n, &e);
+    if (src) return fail(c, rc, src, "invalid SS58 address", e.message[0] ? e.message : s);
+    if (n != 32) return fail(c, rc, BTQ_ESS58LEN, "not a 32-byte account", s);
+    char hex[2 * 32 + 3];
+    btq_hex_encode(raw, 32, 1, hex, sizeof hex);
+    cJSON *tmp = cJSON_CreateString(hex);
+    if (!tmp) return oom(c, rc);
+    btq_value *v = build(c, id, tmp, depth, rc);
+    cJSON_Delete(tmp);
+    return v;
+}
+
 static btq_value *build(jin *c, uint32_t id, const cJSON *j, int depth, int *rc)
 {
     const btq_type *t = btq_registry_type(c->reg, id);
     if (!t) return fail(c, rc, BTQ_ETYPEID, "type id out of range", NULL);
     if (depth > BTQ_VALUE_MAX_DEPTH) return fail(c, rc, BTQ_EDEPTH, "nesting too deep", NULL);
+    if (cJSON_IsString(j) && strcmp(t->path, "sp_core::crypto::AccountId32") == 0 &&
+        !(j->valuestring[0] == '0' && (j->valuestring[1] == 'x' || j->valuestring[1] == 'X')))
+        return account_from_ss58(c, id, j, depth, rc);
     btq_value *v = NULL;
     switch (t->kind) {
     case BTQ_TYPE_PRIMITIVE:
@@ -347,8 +373,8 @@ static int json_depth_ok(const cJSON *j, int depth)
     return 1;
 }
 
-int btq_value_from_json(const btq_registry *reg, uint32_t type_id, const char *json, size_t len,
-                        btq_value_doc *doc, const btq_value **out, btq_error *err)
+static int from_json(const btq_registry *reg, uint32_t type_id, const char *json, size_t len,
+                     int32_t ss58_prefix, btq_value_doc *doc, const btq_value **out, btq_error *err)
 {
     if (err) err->path[0] = '\0';
     if (!reg || !json || !doc || !out) return btq__error_set(err, BTQ_EINVAL, 0, "bad args");
@@ -370,7 +396,7 @@ int btq_value_from_json(const btq_registry *reg, uint32_t type_id, const char *j
         return btq__error_set(err, BTQ_EDEPTH, 0, "JSON nested deeper than %d",
                               BTQ_VALUE_JSON_MAX_DEPTH);
     }
-    jin c = {reg, doc, err};
+    jin c = {reg, doc, err, ss58_prefix};
     int rc = 0;
     btq_value *v = build(&c, type_id, j, 1, &rc);
     cJSON_Delete(j);
@@ -379,13 +405,25 @@ int btq_value_from_json(const btq_registry *reg, uint32_t type_id, const char *j
     return 0;
 }
 
+int btq_value_from_json(const btq_registry *reg, uint32_t type_id, const char *json, size_t len,
+                        btq_value_doc *doc, const btq_value **out, btq_error *err)
+{
+    return from_json(reg, type_id, json, len, -1, doc, out, err);
+}
+
 int btq_value_encode_json(const btq_registry *reg, uint32_t type_id, const char *json, size_t len,
                           btq_writer *w, btq_error *err)
+{
+    return btq_value_encode_json_ss58(reg, type_id, json, len, -1, w, err);
+}
+
+int btq_value_encode_json_ss58(const btq_registry *reg, uint32_t type_id, const char *json,
+                               size_t len, int32_t ss58_prefix, btq_writer *w, btq_error *err)
 {
     btq_value_doc *doc = btq_value_doc_new();
     if (!doc) return btq__error_set(err, BTQ_ENOMEM, 0, "out of memory");
     const btq_value *v = NULL;
-    int rc = btq_value_from_json(reg, type_id, json, len, doc, &v, err);
+    int rc = from_json(reg, type_id, json, len, ss58_prefix, doc, &v, err);
     if (!rc) rc = btq_value_encode(reg, type_id, v, w, err);
     btq_value_doc_free(doc);
     return rc;

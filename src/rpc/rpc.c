@@ -423,6 +423,8 @@ static void req_fail(btq_rpc *rpc, req *r, int status, const btq_error *detail)
         e = *detail;
     else
         set_err(&e, status, NULL);
+    /* Count before the callback: a caller reading the stats from its callback sees it. */
+    if (status == BTQ_ETIMEDOUT) ST_ADD(rpc, timeouts, 1);
     if (r->kind == K_CALL) {
         r->cb(status, NULL, 0, &e, r->user);
     } else if (r->kind == K_SUB && r->sub) {
@@ -433,7 +435,6 @@ static void req_fail(btq_rpc *rpc, req *r, int status, const btq_error *detail)
     } else if (r->kind == K_UNSUB && r->sub) {
         sub_unlink_free(rpc, r->sub);
     }
-    if (status == BTQ_ETIMEDOUT) ST_ADD(rpc, timeouts, 1);
     req_free(r);
 }
 
