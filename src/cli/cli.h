@@ -49,6 +49,9 @@ int btq_cli_fail(int exit_code, const char *cmd, const char *fmt, ...)
 int btq_cli_exit_for(int btq_code);
 /* 1 if argv[i] equals -h or --help. */
 int btq_cli_is_help(const char *arg);
+/* Transport log callback for the CLI: warnings and errors on stderr, one line each
+ * ("btq: warning: …"), e.g. the insecure-TLS warning on every connect. */
+void btq_cli_log_stderr(int level, const char *msg, void *user);
 /* Read a whole file (raw bytes, or "0x…" hex text when hex_ok) into a malloc'd buffer. */
 int btq_cli_read_file(const char *path, int hex_ok, unsigned char **out, size_t *out_len);
 

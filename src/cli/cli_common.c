@@ -54,6 +54,13 @@ int btq_cli_exit_for(int code)
     }
 }
 
+void btq_cli_log_stderr(int level, const char *msg, void *user)
+{
+    (void)user;
+    if (level <= BTQ_RPC_LOG_WARN)
+        fprintf(stderr, "btq: %s: %s\n", level == BTQ_RPC_LOG_ERROR ? "error" : "warning", msg);
+}
+
 int btq_cli_is_help(const char *arg)
 {
     return arg && (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0);

@@ -19,7 +19,10 @@ const char btq_cli_net_help[] =
     "  --timeout SECONDS    request and connect timeout (default 60 and 10)\n"
     "  --ss58-prefix N      address format (default 42)\n"
     "  --no-cache           do not use the on-disk metadata cache ($BTQ_CACHE_DIR,\n"
-    "                       else $XDG_CACHE_HOME/btq, else ~/.cache/btq)\n";
+    "                       else $XDG_CACHE_HOME/btq, else ~/.cache/btq)\n"
+    "  --ca-file FILE       wss://: trust the CAs in this PEM file instead of the system's\n"
+    "  --insecure           wss://: do not verify the certificate (warns on every connect)\n"
+    "  --allow-plain-ws     permit unencrypted ws:// to a host that is not this machine\n";
 
 static int parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
@@ -74,6 +77,13 @@ int btq_cli_net_parse(int argc, char **argv, const char *cmd, const char *help,
             net->finalized = 1;
         } else if (strcmp(a, "--no-cache") == 0) {
             net->no_cache = 1;
+        } else if (strcmp(a, "--insecure") == 0) {
+            net->tls_insecure = 1;
+        } else if (strcmp(a, "--allow-plain-ws") == 0) {
+            net->allow_plain_ws = 1;
+        } else if (strcmp(a, "--ca-file") == 0) {
+            if (i + 1 >= argc) return btq_cli_fail(BTQ_EXIT_USAGE, cmd, "%s needs a value", a);
+            net->ca_file = argv[++i];
         } else if (strcmp(a, "--url") == 0 || strcmp(a, "--network") == 0 ||
                    strcmp(a, "--block") == 0 || strcmp(a, "--timeout") == 0 ||
                    strcmp(a, "--ss58-prefix") == 0) {
@@ -155,6 +165,10 @@ int btq_cli_connect(const btq_cli_net *net, const char *cmd, btq_client **out)
         o.connect_timeout_ms = net->timeout_ms < 10000 ? net->timeout_ms : 10000;
     }
     o.ss58_prefix = net->ss58_prefix;
+    o.tls_insecure = net->tls_insecure;
+    o.allow_plain_ws = net->allow_plain_ws;
+    o.ca_file = net->ca_file;
+    o.log = btq_cli_log_stderr;
     char cbuf[4096];
     if (!net->no_cache) o.metadata_cache_dir = cache_dir(cbuf, sizeof cbuf);
     btq_error err;
@@ -164,8 +178,9 @@ int btq_cli_connect(const btq_cli_net *net, const char *cmd, btq_client **out)
     int rc = btq_client_new(&o, out, &err);
     if (rc) {
         const char *u = o.url ? o.url : btq_network_url(o.network ? o.network : "finney");
-        return btq_cli_fail(btq_cli_exit_for(rc), cmd, "cannot use endpoint '%s': %s", u,
-                            err.message[0] ? err.message : btq_strerror(rc));
+        return btq_cli_fail(btq_cli_exit_for(rc), cmd, "cannot use endpoint '%s': %s%s", u,
+                            err.message[0] ? err.message : btq_strerror(rc),
+                            rc == BTQ_EINSECURE ? " (use wss://, or --allow-plain-ws)" : "");
     }
     return 0;
 }

@@ -27,6 +27,9 @@ typedef struct btq_cli_net {
     uint32_t timeout_ms;
     uint32_t ss58_prefix;
     int no_cache;
+    int tls_insecure;
+    int allow_plain_ws;
+    const char *ca_file;
 } btq_cli_net;
 
 /* A command-specific option: flag (value NULL) or option with a value. */
