@@ -168,7 +168,7 @@ int btq_cli_connect(const btq_cli_net *net, const char *cmd, btq_client **out)
     o.tls_insecure = net->tls_insecure;
     o.allow_plain_ws = net->allow_plain_ws;
     o.ca_file = net->ca_file;
-    o.log = btq_cli_log_stderr;
+    o.log = net->tls_insecure ? btq_cli_log_stderr : NULL; /* the per-connect insecure warning */
     char cbuf[4096];
     if (!net->no_cache) o.metadata_cache_dir = cache_dir(cbuf, sizeof cbuf);
     btq_error err;

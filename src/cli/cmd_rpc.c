@@ -157,7 +157,7 @@ int btq_cmd_rpc(int argc, char **argv)
     o.backoff_initial_ms = 100;
     o.tls_insecure = insecure;
     o.allow_plain_ws = allow_plain;
-    o.log = btq_cli_log_stderr;
+    o.log = insecure ? btq_cli_log_stderr : NULL; /* the per-connect insecure warning */
     o.ca_file = ca_file;
     o.record_path = record;
     if (insecure) fprintf(stderr, "btq rpc: warning: TLS certificate verification is disabled\n");
