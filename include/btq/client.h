@@ -22,6 +22,7 @@
  * CALLING thread: metadata parsing and value decoding never run on the transport's loop
  * thread, so queries issued from several threads scale with the cores. Blocking calls must not
  * be made from a transport callback.
+ * The async-callback form (btq_storage_get_async) decodes on a client-owned worker thread.
  *
  * OWNERSHIP. Whoever calls _new / a function returning an object through an out-pointer owns
  * it and frees it with the matching _free; _free(NULL) is a no-op. Accessors return borrowed
@@ -83,6 +84,8 @@ void btq_client_options_init(btq_client_options *o);
 /* Validates the options (BTQ_EINVAL, BTQ_EURL, BTQ_EINSECURE). Does not connect. */
 int btq_client_new(const btq_client_options *o, btq_client **out, btq_error *err);
 /* Closes the connection and frees. Every pin of this client must have been freed. */
+/* Pending btq_storage_get_async jobs complete with BTQ_ECANCELED before this returns. Not from a
+ * btq_storage_get_async callback. */
 void btq_client_free(btq_client *c);
 
 /* The transport handle (borrowed, lives as long as the client): raw async calls, batches,
@@ -195,6 +198,32 @@ int btq_storage_start(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
 int btq_storage_finish(btq_storage_op *op, int timeout_ms, btq_result **out, btq_error *err);
 /* Abandon a started op without results (waits for its requests to end). NULL no-op. */
 void btq_storage_op_free(btq_storage_op *op);
+
+/* Async-callback form (decoded). status 0: results[0..n) one per request, each TRANSFERRED to
+ * the callback (free each with btq_result_free, or keep it); the array itself is borrowed
+ * (valid during the callback); err NULL. status < 0: results NULL, n 0, err non-NULL (borrowed)
+ * with code = status. n == 0 requests: status 0 and results NULL. */
+typedef void (*btq_storage_cb)(int status, btq_result **results, size_t n, const btq_error *err,
+                               void *user);
+/* Send the n requests (state_queryStorageAt chunks, concurrently) and return at once.
+ * Returns 0: cb runs exactly once, later. Returns an error (invalid request such as an unknown
+ * pallet / item or a bad key, BTQ_EINVAL, BTQ_ENOMEM, a transport submission error, or
+ * BTQ_ECLOSED while the client is being freed): cb never runs; err says why.
+ *
+ * THREADS. cb runs on a worker thread owned by the client (one per client, started on the
+ * first call, joined by btq_client_free) — never on the calling thread, never on the
+ * transport's loop thread. The loop thread only hands the raw answers over; parsing and
+ * decoding happen on the worker, so they never delay other requests. Callbacks run one at a
+ * time, in the order their answers completed. A callback may issue new requests (async or
+ * blocking) but a slow one delays the callbacks after it; it must not free the client.
+ *
+ * LIFETIMES. reqs (and their keys) are borrowed during the call only. The pin is copied (the
+ * copy holds its own metadata reference), so the caller may free pin as soon as this returns;
+ * the client must stay alive until cb has run or btq_client_free is called. btq_client_free
+ * completes every job whose callback has not started with status BTQ_ECANCELED (exactly once,
+ * on the worker, before btq_client_free returns); a callback already running finishes first. */
+int btq_storage_get_async(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
+                          btq_storage_cb cb, void *user, btq_error *err);
 
 /* Map iteration: every key under PALLET ITEM [prefix keys] (state_getKeysPaged pages, values in
  * concurrent state_queryStorageAt batches). limit 0 = all. Keys are decoded back into values when

@@ -173,6 +173,7 @@ int btq_client_new(const btq_client_options *o, btq_client **out, btq_error *err
     }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
+    btq__worker_init(c);
 
     btq_rpc_options ro;
     btq_rpc_options_init(&ro);
@@ -198,7 +199,11 @@ int btq_client_new(const btq_client_options *o, btq_client **out, btq_error *err
 void btq_client_free(btq_client *c)
 {
     if (!c) return;
+    /* async jobs: the running one ends; the rest, and every answer btq_rpc_free cancels, are
+     * delivered as BTQ_ECANCELED by the worker, which is then joined */
+    btq__worker_quiesce(c);
     btq_rpc_free(c->rpc);
+    btq__worker_join(c);
     for (size_t i = 0; i < c->nmds; i++)
         btq_metadata_unref(c->mds[i].md);
     btq_free(c->mds);

@@ -17,6 +17,8 @@ typedef struct btq_md_entry {
     int fetching;
 } btq_md_entry;
 
+struct btq__job; /* async.c */
+
 struct btq_client {
     btq_rpc *rpc;
     uint32_t ss58_prefix;
@@ -30,6 +32,15 @@ struct btq_client {
     char genesis[BTQ_HASH_HEX_LEN + 1];
     int have_genesis;
     uint64_t fetches; /* under mu */
+    /* async worker (async.c): one thread, created on first use; everything below under wmu */
+    pthread_mutex_t wmu;
+    pthread_cond_t wcv;
+    pthread_t worker;
+    int worker_started;
+    int wstop;                      /* btq_client_free has begun: deliver BTQ_ECANCELED */
+    int wbusy;                      /* the worker is running a job (decode + callback) */
+    size_t wlive;                   /* jobs accepted and not yet delivered (queued or in flight) */
+    struct btq__job *qhead, *qtail; /* jobs whose answers arrived, FIFO */
 };
 
 struct btq_pin {
@@ -87,5 +98,23 @@ int btq__fetch_start(const btq_pin *pin, uint8_t *const *keys, const size_t *kle
                      btq__fetch **out, btq_error *err);
 int btq__fetch_finish(btq__fetch *f, int timeout_ms, uint8_t **vals, size_t *lens, btq_error *err);
 void btq__fetch_free(btq__fetch *f);
+/* Notify form: like btq__fetch_start, but done(user) runs exactly once when every answer has
+ * arrived (on the transport loop thread, or on the calling thread before this returns when the
+ * answers were quicker); done must be cheap. On an error return done never runs (and a
+ * partly sent fetch frees itself when its last answer arrives). */
+int btq__fetch_start_notify(const btq_pin *pin, uint8_t *const *keys, const size_t *klens, size_t n,
+                            void (*done)(void *), void *user, btq__fetch **out, btq_error *err);
+
+/* btq_storage_start in notify form (see btq__fetch_start_notify); finish the op with
+ * btq_storage_finish once done has run (it does not wait then). */
+int btq__storage_start_notify(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
+                              void (*done)(void *), void *user, btq_storage_op **out,
+                              btq_error *err);
+
+/* Async worker (async.c). init in btq_client_new; in btq_client_free: quiesce (no job runs
+ * any more; later ones are canceled) before btq_rpc_free, then join after it. */
+void btq__worker_init(btq_client *c);
+void btq__worker_quiesce(btq_client *c);
+void btq__worker_join(btq_client *c);
 
 #endif

@@ -1,6 +1,7 @@
 /* Storage keys, batched storage reads at a pinned block, map iteration, constants and runtime
  * API calls. Requests go out concurrently through transport futures; every JSON parse and
  * SCALE decode happens on the calling thread. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -13,6 +14,11 @@
 /* ---- raw fetch --------------------------------------------------------------------------------
  */
 
+typedef struct fetch_slot {
+    btq__fetch *f;
+    btq_future *fu;
+} fetch_slot;
+
 struct btq__fetch {
     btq_client *c;
     char hash[BTQ_HASH_HEX_LEN + 1];
@@ -20,14 +26,23 @@ struct btq__fetch {
     char **khex; /* n hex keys */
     size_t nchunks;
     btq_future **futs;
+    /* notify form: futures completed by hand from fetch_chunk_cb */
+    fetch_slot *slots;
+    void (*done)(void *);
+    void *done_user;
+    atomic_size_t pending; /* answers outstanding + 1 for the starter */
+    atomic_int aborted;    /* start failed part way: the last answer frees the fetch */
 };
 
 void btq__fetch_free(btq__fetch *f)
 {
     if (!f) return;
+    /* call_future form: safe while pending (released on completion); notify form: freed only
+     * once every answer has arrived */
     for (size_t i = 0; i < f->nchunks; i++)
-        btq_future_free(f->futs[i]); /* safe while pending (released on completion) */
+        btq_future_free(f->futs[i]);
     btq_free(f->futs);
+    btq_free(f->slots);
     for (size_t i = 0; i < f->n; i++)
         btq_free(f->khex[i]);
     btq_free(f->khex);
@@ -56,8 +71,26 @@ static char *chunk_params(const btq__fetch *f, size_t from, size_t to)
     return s;
 }
 
-int btq__fetch_start(const btq_pin *pin, uint8_t *const *keys, const size_t *klens, size_t n,
-                     btq__fetch **out, btq_error *err)
+/* Drop one pending reference; the last one reports completion (or frees an aborted fetch). */
+static void fetch_release(btq__fetch *f, size_t k)
+{
+    if (atomic_fetch_sub(&f->pending, k) != k) return;
+    if (atomic_load(&f->aborted))
+        btq__fetch_free(f);
+    else
+        f->done(f->done_user);
+}
+
+static void fetch_chunk_cb(int status, const char *result_json, size_t len, const btq_error *err,
+                           void *user)
+{
+    fetch_slot *s = user;
+    btq_future_cb(status, result_json, len, err, s->fu);
+    fetch_release(s->f, 1);
+}
+
+static int fetch_start(const btq_pin *pin, uint8_t *const *keys, const size_t *klens, size_t n,
+                       void (*done)(void *), void *user, btq__fetch **out, btq_error *err)
 {
     *out = NULL;
     btq__fetch *f = btq_calloc(1, sizeof *f);
@@ -78,6 +111,41 @@ int btq__fetch_start(const btq_pin *pin, uint8_t *const *keys, const size_t *kle
             return btq__cl_fail(err, BTQ_ENOMEM, NULL);
         }
     }
+    if (done) {
+        f->done = done;
+        f->done_user = user;
+        f->slots = btq_calloc(f->nchunks ? f->nchunks : 1, sizeof *f->slots);
+        int ok = f->slots != NULL;
+        for (size_t ci = 0; ok && ci < f->nchunks; ci++) {
+            f->futs[ci] = btq_future_new();
+            f->slots[ci].f = f;
+            f->slots[ci].fu = f->futs[ci];
+            ok = f->futs[ci] != NULL;
+        }
+        if (!ok) {
+            btq__fetch_free(f);
+            return btq__cl_fail(err, BTQ_ENOMEM, NULL);
+        }
+        atomic_init(&f->pending, f->nchunks + 1);
+        atomic_init(&f->aborted, 0);
+        for (size_t ci = 0; ci < f->nchunks; ci++) {
+            size_t from = ci * FETCH_CHUNK, to = from + FETCH_CHUNK < n ? from + FETCH_CHUNK : n;
+            char *params = chunk_params(f, from, to);
+            int rc = params ? btq_rpc_call_async(f->c->rpc, "state_queryStorageAt", params, 0,
+                                                 fetch_chunk_cb, &f->slots[ci])
+                            : BTQ_ENOMEM;
+            btq_free(params);
+            if (rc) {
+                /* chunks already sent still answer: the last of them frees f */
+                atomic_store(&f->aborted, 1);
+                fetch_release(f, f->nchunks - ci + 1);
+                return btq__cl_fail(err, rc, "state_queryStorageAt: %s", btq_strerror(rc));
+            }
+        }
+        *out = f;
+        fetch_release(f, 1); /* may report completion right here */
+        return 0;
+    }
     for (size_t ci = 0; ci < f->nchunks; ci++) {
         size_t from = ci * FETCH_CHUNK, to = from + FETCH_CHUNK < n ? from + FETCH_CHUNK : n;
         char *params = chunk_params(f, from, to);
@@ -94,6 +162,19 @@ int btq__fetch_start(const btq_pin *pin, uint8_t *const *keys, const size_t *kle
     }
     *out = f;
     return 0;
+}
+
+int btq__fetch_start(const btq_pin *pin, uint8_t *const *keys, const size_t *klens, size_t n,
+                     btq__fetch **out, btq_error *err)
+{
+    return fetch_start(pin, keys, klens, n, NULL, NULL, out, err);
+}
+
+int btq__fetch_start_notify(const btq_pin *pin, uint8_t *const *keys, const size_t *klens, size_t n,
+                            void (*done)(void *), void *user, btq__fetch **out, btq_error *err)
+{
+    if (!done) return btq__cl_fail(err, BTQ_EINVAL, "NULL argument");
+    return fetch_start(pin, keys, klens, n, done, user, out, err);
 }
 
 /* Fallback for nodes without state_queryStorageAt: one state_getStorage per key. */
@@ -318,8 +399,8 @@ void btq_storage_op_free(btq_storage_op *op)
     btq_free(op);
 }
 
-int btq_storage_start(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
-                      btq_storage_op **out, btq_error *err)
+static int storage_start(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
+                         void (*on_done)(void *), void *user, btq_storage_op **out, btq_error *err)
 {
     if (!pin || (!reqs && n) || !out) return btq__cl_fail(err, BTQ_EINVAL, "NULL argument");
     *out = NULL;
@@ -347,7 +428,9 @@ int btq_storage_start(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
         else
             btq_writer_free(&w);
     }
-    if (!rc) rc = btq__fetch_start(pin, keys, klens, n, &op->fetch, err);
+    if (!rc)
+        rc = on_done ? btq__fetch_start_notify(pin, keys, klens, n, on_done, user, &op->fetch, err)
+                     : btq__fetch_start(pin, keys, klens, n, &op->fetch, err);
 done:
     if (keys)
         for (size_t i = 0; i < n; i++)
@@ -360,6 +443,20 @@ done:
     }
     *out = op;
     return 0;
+}
+
+int btq_storage_start(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
+                      btq_storage_op **out, btq_error *err)
+{
+    return storage_start(pin, reqs, n, NULL, NULL, out, err);
+}
+
+int btq__storage_start_notify(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
+                              void (*done)(void *), void *user, btq_storage_op **out,
+                              btq_error *err)
+{
+    if (!done) return btq__cl_fail(err, BTQ_EINVAL, "NULL argument");
+    return storage_start(pin, reqs, n, done, user, out, err);
 }
 
 /* Result for entry e from raw storage bytes (NULL = absent); takes val. */
