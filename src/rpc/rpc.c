@@ -92,6 +92,8 @@ struct btq_rpc {
     unsigned fail_rounds;
     uint32_t bad_count;
     int last_conn_err;
+    int tls_verify_failed;                 /* the certificate check of the current attempt failed */
+    char last_conn_msg[BTQ_ERROR_MSG_MAX]; /* why the last attempt failed (BTQ_ETLS detail) */
     btq_msgbuf mb;
     unsigned char *wbuf;
     size_t wcap;
@@ -639,6 +641,7 @@ static void start_connect(btq_rpc *rpc)
     rpc->closing_idle = 0;
     rpc->kill_conn = 0;
     rpc->drop_status = 0;
+    rpc->tls_verify_failed = 0;
     rpc_log(rpc, BTQ_RPC_LOG_INFO, "connecting to %s", rpc->url_text[rpc->url_idx]);
     lws_sul_schedule(
         rpc->ctx, 0, &rpc->sul_connect, sul_connect_cb,
@@ -662,7 +665,13 @@ static void fail_queued_after_round(btq_rpc *rpc)
                      : r->dropped                   ? BTQ_ERETRIES
                                                     : rpc->last_conn_err;
             req_detach(rpc, r);
-            req_fail(rpc, r, st, NULL);
+            if (st == BTQ_ETLS) {
+                btq_error e;
+                set_err(&e, st, rpc->last_conn_msg);
+                req_fail(rpc, r, st, &e);
+            } else {
+                req_fail(rpc, r, st, NULL);
+            }
         }
         r = nx;
     }
@@ -678,6 +687,8 @@ static void conn_failed(btq_rpc *rpc, const char *why)
                       strstr(why, "SSL") || strstr(why, "tls") || strstr(why, "TLS") ||
                       strstr(why, "verif"));
     rpc->last_conn_err = tls ? BTQ_ETLS : BTQ_ECONNECT;
+    snprintf(rpc->last_conn_msg, sizeof rpc->last_conn_msg, "%s: %s", rpc->url_text[rpc->url_idx],
+             why ? why : "unknown");
     rpc_log(rpc, BTQ_RPC_LOG_WARN, "connection to %s failed: %s", rpc->url_text[rpc->url_idx],
             why ? why : "unknown");
     if (rpc->url_idx + 1 < rpc->n_urls) {
@@ -1108,6 +1119,19 @@ static int do_write(btq_rpc *rpc)
 }
 
 /* ---- the lws callback --------------------------------------------------------------------- */
+/* A failed wss:// connect whose certificate check failed (seen by the verify callback below):
+ * write a clear reason into buf and return 1 (conn_failed maps "TLS" to BTQ_ETLS). lws 4.1
+ * reports such failures only as "connect SSL err 1: ..." without the verification result.
+ * 0 when the failure was something else. */
+static int tls_verify_failure(btq_rpc *rpc, char *buf, size_t n)
+{
+    if (!rpc->tls_verify_failed || !rpc->urls[rpc->url_idx].tls) return 0;
+    snprintf(buf, n, "%s",
+             "TLS certificate verification failed: the server's certificate is not trusted "
+             "(unknown or self-signed issuer, expired, or not issued for this host name)");
+    return 1;
+}
+
 static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                   size_t len)
 {
@@ -1134,12 +1158,24 @@ static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         rpc_log(rpc, BTQ_RPC_LOG_INFO, "connected to %s", rpc->url_text[rpc->url_idx]);
         kick(rpc);
         break;
-    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+    case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+        /* lws' OpenSSL verify callback, once per certificate of the chain: len = preverify_ok.
+         * Only note a failure; returning 0 keeps the verdict of OpenSSL / lws (tls_insecure
+         * overrides are applied by lws before this is called). */
+        if (!len && rpc->cstate == C_CONNECTING) rpc->tls_verify_failed = 1;
+        return 0;
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+        const char *why = NULL;
         if (wsi == rpc->wsi && rpc->cstate == C_CONNECTING)
-            conn_failed(rpc, in && len ? (const char *)in : "connection error");
+            why = in && len ? (const char *)in : "connection error";
         else if (rpc->cstate == C_CONNECTING && !rpc->attempt_handled && !rpc->wsi)
-            conn_failed(rpc, in ? (const char *)in : "connection error");
+            why = in ? (const char *)in : "connection error";
+        if (!why) break;
+        char tls_why[BTQ_ERROR_MSG_MAX];
+        if (tls_verify_failure(rpc, tls_why, sizeof tls_why)) why = tls_why;
+        conn_failed(rpc, why);
         break;
+    }
     case LWS_CALLBACK_CLIENT_RECEIVE: {
         if (wsi != rpc->wsi) return -1;
         if (rpc->cstate != C_OPEN) break; /* closing: late answers were not asked for */

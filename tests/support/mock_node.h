@@ -50,6 +50,10 @@ typedef struct mock_node_opts {
     void *handler_user;
     int count_params;    /* 1: count requests per (method, params) too */
     size_t max_rx_bytes; /* reassembled request cap, default 64 MiB (then dropped) */
+    /* TLS mode: both set = serve wss:// with this PEM certificate (chain) and private key
+     * (paths copied); mock_node_url then gives "wss://127.0.0.1:<port>". NULL = plain ws://. */
+    const char *tls_cert_path;
+    const char *tls_key_path;
 } mock_node_opts;
 
 /* Start: loads the replay file, listens, runs the service thread. NULL on failure. */
@@ -57,7 +61,8 @@ mock_node *mock_node_start(const mock_node_opts *opts);
 /* Stop listening, close every connection, join the thread, free. NULL is a no-op. */
 void mock_node_stop(mock_node *n);
 int mock_node_port(const mock_node *n);
-/* "ws://127.0.0.1:<port>" (pointer into the node, valid until stop). */
+/* "ws://127.0.0.1:<port>", or "wss://127.0.0.1:<port>" in TLS mode (pointer into the node,
+ * valid until stop). */
 const char *mock_node_url(const mock_node *n);
 /* Load (more) replay lines; returns the number of entries added or -1. */
 int mock_node_load_replay(mock_node *n, const char *path, const char *test);
