@@ -98,7 +98,7 @@ int main(int argc, char **argv)
         unsigned ver = btq_metadata_version(md);
         uint32_t spec = btq_metadata_spec_version(md), np = btq_metadata_npallets(md);
         uint32_t nt = btq_metadata_registry(md)->ntypes;
-        size_t arena = md->arena.total;
+        size_t arena = btq_arena_total(&md->arena);
         btq_metadata_unref(md);
         for (int r = 0; r < RUNS; r++) {
             double t0 = now_us();

@@ -4,7 +4,8 @@
 #include "arena.h"
 #include "btq/scale.h"
 
-#define BTQ_ARENA_HDR ((sizeof(btq_arena_chunk) + 15u) & ~(size_t)15u)
+#define BTQ_ARENA_HDR                                                                              \
+    ((sizeof(btq_arena_chunk) + (BTQ_ARENA_ALIGN - 1)) & ~(size_t)(BTQ_ARENA_ALIGN - 1))
 #define BTQ_ARENA_MIN_CHUNK 4096u
 
 void btq_arena_init(btq_arena *a, void *inline_buf, size_t inline_cap)
@@ -28,6 +29,29 @@ void btq_arena_free(btq_arena *a)
     a->chunks = NULL;
     a->cur = a->inline_buf;
     a->end = a->inline_buf ? a->inline_buf + a->inline_cap : NULL;
+}
+
+void btq_arena_hint(btq_arena *a, size_t first_chunk)
+{
+    a->next_cap = first_chunk < BTQ_ARENA_MIN_CHUNK ? BTQ_ARENA_MIN_CHUNK : first_chunk;
+}
+
+size_t btq_arena_total(const btq_arena *a)
+{
+    size_t total = 0;
+    for (const btq_arena_chunk *c = a->chunks; c; c = c->next)
+        total += c->cap;
+    return total;
+}
+
+char *btq_arena_strdup(btq_arena *a, const char *s, size_t n)
+{
+    if (n == SIZE_MAX) return NULL;
+    char *d = btq_arena_alloc(a, n + 1);
+    if (!d) return NULL;
+    if (n) memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
 }
 
 void btq_arena_reset(btq_arena *a)
@@ -58,7 +82,7 @@ void btq_arena_reset(btq_arena *a)
 
 void *btq_arena_alloc_slow(btq_arena *a, size_t n)
 {
-    if (n == 0) n = 16; /* every allocation gets a distinct, non-NULL address */
+    if (n == 0) n = BTQ_ARENA_ALIGN; /* every allocation gets a distinct, non-NULL address */
     if ((size_t)(a->end - a->cur) >= n) {
         void *p = a->cur;
         a->cur += n;

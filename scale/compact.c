@@ -11,27 +11,14 @@
 #include <string.h>
 
 #include "btq/scale.h"
+#include "scale_internal.h"
 
-/* Little-endian load of n <= 8 bytes (one unaligned load on little-endian hosts). */
-static inline uint64_t load_le(const uint8_t *p, size_t n)
-{
-    uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&v, p, n);
-#else
-    for (size_t i = n; i-- > 0;)
-        v = (v << 8) | p[i];
-#endif
-    return v;
-}
-
-/* load_le of n (1..8) bytes at p when `avail` bytes are readable from p: a whole 8-byte load
+/* btq__load_le of n (1..8) bytes at p when `avail` bytes are readable from p: a whole 8-byte load
  * and a mask when the buffer allows it, which spares a variable-length copy. */
 static inline uint64_t load_le_var(const uint8_t *p, size_t n, size_t avail)
 {
-    if (avail < 8) return load_le(p, n);
-    uint64_t v = load_le(p, 8);
+    if (avail < 8) return btq__load_le(p, n);
+    uint64_t v = btq__load_le(p, 8);
     return n >= 8 ? v : v & ((UINT64_C(1) << (8 * n)) - 1);
 }
 
@@ -52,13 +39,13 @@ static inline int compact_peek(const btq_reader *r, uint64_t *small, const uint8
         return 0;
     case 1:
         if (left < 2) return BTQ_ESHORT;
-        *small = load_le(p, 2) >> 2;
+        *small = btq__load_le(p, 2) >> 2;
         if (*small < 64) return BTQ_ENONCANONICAL;
         *used = 2;
         return 0;
     case 2:
         if (left < 4) return BTQ_ESHORT;
-        *small = load_le(p, 4) >> 2;
+        *small = btq__load_le(p, 4) >> 2;
         if (*small < (1u << 14)) return BTQ_ENONCANONICAL;
         *used = 4;
         return 0;
@@ -144,7 +131,7 @@ static int read_compact_limbs(btq_reader *r, uint64_t *limb, size_t nlimbs)
     if (payload) {
         if (n > 8 * nlimbs) return BTQ_EOVERFLOW;
         for (size_t i = 0; i < n; i += 8)
-            limb[i / 8] = load_le(payload + i, n - i < 8 ? n - i : 8);
+            limb[i / 8] = btq__load_le(payload + i, n - i < 8 ? n - i : 8);
     } else {
         limb[0] = v;
     }
@@ -166,7 +153,7 @@ int btq_read_compact_u128(btq_reader *r, btq_u128 *out)
         out->lo = load_le_var(payload, n, (size_t)(r->data + r->len - payload));
         out->hi = 0;
     } else if (n <= 16) {
-        out->lo = load_le(payload, 8);
+        out->lo = btq__load_le(payload, 8);
         out->hi = load_le_var(payload + 8, n - 8, (size_t)(r->data + r->len - payload) - 8);
     } else {
         return BTQ_EOVERFLOW;

@@ -8,23 +8,8 @@
 #include <stdint.h>
 
 #include "btq/metadata.h"
+#include "arena.h"
 #include "btq/scale.h"
-
-/* ---- arena: bump allocation in a few large chunks; pointers stay valid until freed ---- */
-
-typedef struct md_chunk md_chunk;
-typedef struct md_arena {
-    md_chunk *head;  /* current chunk (newest first) */
-    size_t next_cap; /* size of the next chunk: geometric growth */
-    size_t total;    /* bytes allocated in chunks (for the bench / tests) */
-} md_arena;
-
-void btq__md_arena_init(md_arena *a, size_t first_cap);
-/* n bytes aligned to 8, or NULL when out of memory. n == 0 gives a valid non-NULL pointer. */
-void *btq__md_arena_alloc(md_arena *a, size_t n);
-/* Copy of s[0..n) plus a NUL, or NULL. */
-char *btq__md_arena_strdup(md_arena *a, const char *s, size_t n);
-void btq__md_arena_free(md_arena *a);
 
 /* ---- the handle ------------------------------------------------------------------------ */
 
@@ -37,7 +22,7 @@ typedef struct md_slot {
 struct btq_metadata {
     atomic_int refs;
     unsigned version;
-    md_arena arena; /* everything below lives in it */
+    btq_arena arena; /* everything below lives in it */
     btq_registry registry;
     uint32_t npallets;
     btq_pallet *pallets;
@@ -59,7 +44,7 @@ typedef struct md_parser {
     btq_reader r;
     btq_error *err;
     btq_metadata *md;
-    md_arena *arena;
+    btq_arena *arena;
     uint32_t ntypes;
     unsigned version;
 } md_parser;

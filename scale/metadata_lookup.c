@@ -79,7 +79,7 @@ int btq__md_build_index(btq_metadata *md)
     uint32_t n = 16;
     while (n < total * 2)
         n *= 2; /* load <= 1/2 */
-    md->slots = btq__md_arena_alloc(&md->arena, (size_t)n * sizeof *md->slots);
+    md->slots = btq_arena_alloc(&md->arena, (size_t)n * sizeof *md->slots);
     if (!md->slots) return BTQ_ENOMEM;
     memset(md->slots, 0, (size_t)n * sizeof *md->slots);
     md->nslots = n;

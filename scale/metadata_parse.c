@@ -24,8 +24,8 @@ static int decode_runtime_version(btq_metadata *md)
         btq_read_u32(&r, &v->authoring_version) || btq_read_u32(&r, &v->spec_version) ||
         btq_read_u32(&r, &v->impl_version))
         return 0;
-    v->spec_name = btq__md_arena_strdup(&md->arena, spec, spec_len);
-    v->impl_name = btq__md_arena_strdup(&md->arena, impl, impl_len);
+    v->spec_name = btq_arena_strdup(&md->arena, spec, spec_len);
+    v->impl_name = btq_arena_strdup(&md->arena, impl, impl_len);
     if (!v->spec_name || !v->impl_name) return BTQ_ENOMEM;
     v->transaction_version = 0;
     const uint8_t *skip;
@@ -106,7 +106,8 @@ int btq_metadata_parse(const void *bytes, size_t len, btq_metadata **out, btq_er
     md->version = version;
     /* The kept structures are usually a bit smaller than the input (docs are dropped), so one
      * chunk of the input's size rarely needs a second. */
-    btq__md_arena_init(&md->arena, len + len / 4);
+    btq_arena_init(&md->arena, NULL, 0);
+    btq_arena_hint(&md->arena, len + len / 4);
     p.md = md;
     p.arena = &md->arena;
     p.version = version;
@@ -134,7 +135,7 @@ void btq_metadata_unref(btq_metadata *md)
 {
     if (!md) return;
     if (atomic_fetch_sub_explicit(&md->refs, 1, memory_order_acq_rel) != 1) return;
-    btq__md_arena_free(&md->arena);
+    btq_arena_free(&md->arena);
     btq_free(md);
 }
 

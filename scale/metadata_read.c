@@ -89,7 +89,7 @@ int btq__md_str(md_parser *p, const char **out, const char *what)
     size_t left = p->r.len - p->r.pos;
     if (left && (b[0] & 3) == 0 && (size_t)(b[0] >> 2) < left && is_ascii(b + 1, b[0] >> 2)) {
         size_t n = b[0] >> 2;
-        char *d = btq__md_arena_strdup(p->arena, (const char *)b + 1, n);
+        char *d = btq_arena_strdup(p->arena, (const char *)b + 1, n);
         if (!d) return btq__md_fail(p, BTQ_ENOMEM, "metadata: out of memory");
         p->r.pos += n + 1;
         *out = d;
@@ -99,7 +99,7 @@ int btq__md_str(md_parser *p, const char **out, const char *what)
     size_t n;
     int rc = btq_read_str(&p->r, &s, &n);
     if (rc) return rfail(p, rc, what);
-    char *d = btq__md_arena_strdup(p->arena, s, n);
+    char *d = btq_arena_strdup(p->arena, s, n);
     if (!d) return btq__md_fail(p, BTQ_ENOMEM, "metadata: out of memory");
     *out = d;
     return 0;
@@ -131,7 +131,7 @@ int btq__md_bytes(md_parser *p, const uint8_t **out, size_t *out_len, const char
     size_t n;
     int rc = btq_read_byte_vec(&p->r, &b, &n);
     if (rc) return rfail(p, rc, what);
-    uint8_t *d = btq__md_arena_alloc(p->arena, n);
+    uint8_t *d = btq_arena_alloc(p->arena, n);
     if (!d) return btq__md_fail(p, BTQ_ENOMEM, "metadata: out of memory");
     if (n) memcpy(d, b, n);
     *out = d;
@@ -221,7 +221,7 @@ void *btq__md_alloc(md_parser *p, size_t count, size_t size)
         btq__md_fail(p, BTQ_ENOMEM, "metadata: allocation too large");
         return NULL;
     }
-    void *d = btq__md_arena_alloc(p->arena, count * size);
+    void *d = btq_arena_alloc(p->arena, count * size);
     if (!d) btq__md_fail(p, BTQ_ENOMEM, "metadata: out of memory");
     return d;
 }

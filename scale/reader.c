@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "btq/scale.h"
+#include "scale_internal.h"
 
 /* A NULL input reads as empty; pointing at a real byte keeps `data + pos` defined (adding even
  * zero to a null pointer is undefined behaviour, and UBSan says so). */
@@ -20,20 +21,6 @@ int btq_reader_expect_end(const btq_reader *r)
     return r->pos == r->len ? 0 : BTQ_ETRAILING;
 }
 
-/* Little-endian load of n <= 8 bytes (one unaligned load on little-endian hosts). */
-static inline uint64_t load_le(const uint8_t *p, size_t n)
-{
-    uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&v, p, n);
-#else
-    for (size_t i = n; i-- > 0;)
-        v = (v << 8) | p[i];
-#endif
-    return v;
-}
-
 static int take(btq_reader *r, size_t n, const uint8_t **p)
 {
     if (btq_reader_remaining(r) < n) return BTQ_ESHORT;
@@ -48,7 +35,7 @@ static int take(btq_reader *r, size_t n, const uint8_t **p)
         const uint8_t *p;                                                                          \
         int rc = take(r, nbytes, &p);                                                              \
         if (rc) return rc;                                                                         \
-        *out = (type)load_le(p, nbytes);                                                           \
+        *out = (type)btq__load_le(p, nbytes);                                                      \
         return 0;                                                                                  \
     }
 
@@ -66,8 +53,8 @@ int btq_read_u128(btq_reader *r, btq_u128 *out)
     const uint8_t *p;
     int rc = take(r, 16, &p);
     if (rc) return rc;
-    out->lo = load_le(p, 8);
-    out->hi = load_le(p + 8, 8);
+    out->lo = btq__load_le(p, 8);
+    out->hi = btq__load_le(p + 8, 8);
     return 0;
 }
 
@@ -82,7 +69,7 @@ int btq_read_u256(btq_reader *r, btq_u256 *out)
     int rc = take(r, 32, &p);
     if (rc) return rc;
     for (size_t i = 0; i < 4; i++)
-        out->limb[i] = load_le(p + 8 * i, 8);
+        out->limb[i] = btq__load_le(p + 8 * i, 8);
     return 0;
 }
 
