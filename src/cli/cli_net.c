@@ -129,6 +129,13 @@ int btq_cli_report(const char *cmd, int rc, const btq_error *err)
     return btq_cli_fail(code, cmd, "%s", msg);
 }
 
+int btq_cli_finish(const char *cmd, int q, const btq_error *err, btq_writer *w)
+{
+    if (q) return btq_cli_report(cmd, q, err);
+    btq_cli_print_writer(w);
+    return BTQ_EXIT_OK;
+}
+
 static const char *cache_dir(char *buf, size_t cap)
 {
     const char *d = getenv("BTQ_CACHE_DIR");

@@ -55,6 +55,8 @@ int btq_cli_pin(btq_client *c, const btq_cli_net *net, const char *cmd, btq_pin 
 /* The block selector of the options (head when none); 0 or prints + exit code. */
 int btq_cli_at(const btq_cli_net *net, const char *cmd, btq_at *at);
 /* Print "btq CMD: <message>" for a library failure; returns the exit code for rc. */
+/* The end of a query command: q != 0 reports it (btq_cli_report), else prints w; the exit code. */
+int btq_cli_finish(const char *cmd, int q, const btq_error *err, btq_writer *w);
 int btq_cli_report(const char *cmd, int rc, const btq_error *err);
 /* Print an unsigned amount as a canonical JSON number (decimal string from 2^53). */
 void btq_cli_json_u64(uint64_t v);

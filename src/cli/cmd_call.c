@@ -57,12 +57,7 @@ int btq_cmd_call(int argc, char **argv)
     int q =
         btq_runtime_call(pin, pos[0], pos[1], (const char *const *)args, (size_t)nargs, &r, &err);
     if (!q) q = btq_result_to_json(r, !net.json, &w);
-    if (q) {
-        rc = btq_cli_report(cmd, q, &err);
-        goto out;
-    }
-    btq_cli_print_writer(&w);
-    rc = BTQ_EXIT_OK;
+    rc = btq_cli_finish(cmd, q, &err, &w);
 out:
     for (int i = 0; i < nargs; i++)
         free(args[i]);

@@ -39,12 +39,7 @@ int btq_cmd_constant(int argc, char **argv)
     btq_error_clear(&err);
     int q = btq_constant_get(pin, pos[0], pos[1], &r, &err);
     if (!q) q = btq_result_to_json(r, !net.json, &w);
-    if (q) {
-        rc = btq_cli_report(cmd, q, &err);
-        goto out;
-    }
-    btq_cli_print_writer(&w);
-    rc = BTQ_EXIT_OK;
+    rc = btq_cli_finish(cmd, q, &err, &w);
 out:
     btq_writer_free(&w);
     btq_result_free(r);

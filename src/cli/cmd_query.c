@@ -84,12 +84,7 @@ int btq_cmd_query(int argc, char **argv)
         q = btq_storage_get(pin, &req, &r, &err);
         if (!q) q = btq_result_to_json(r, !net.json, &w);
     }
-    if (q) {
-        rc = btq_cli_report(cmd, q, &err);
-        goto out;
-    }
-    btq_cli_print_writer(&w);
-    rc = BTQ_EXIT_OK;
+    rc = btq_cli_finish(cmd, q, &err, &w);
 out:
     for (int i = 0; i < nkeys; i++)
         free(kj[i]);
