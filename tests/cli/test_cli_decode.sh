@@ -3,23 +3,8 @@
 # Expected values were checked by hand against the raw bytes (little-endian fields, compact
 # modes) and against the well-known SS58 form of the Alice dev key.
 set -u
-: "${BTQ_CLI:?BTQ_CLI must point at the btq binary}"
+. "$(dirname "$0")/golden.sh"
 : "${BTQ_SHARED_DIR:?BTQ_SHARED_DIR must point at shared/}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-# expect EXIT STDOUT STDERR -- ARGS...   (STDOUT/STDERR exact)
-expect() {
-  local want_rc=$1 want_out=$2 want_err=$3; shift 4
-  "$BTQ_CLI" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  printf '%s' "$want_out" >"$tmp/want_out"; printf '%s' "$want_err" >"$tmp/want_err"
-  if [ "$rc" != "$want_rc" ] || ! cmp -s "$tmp/out" "$tmp/want_out" || ! cmp -s "$tmp/err" "$tmp/want_err"; then
-    echo "FAIL: btq $*"; echo "  exit $rc, want $want_rc"
-    diff -u "$tmp/want_out" "$tmp/out" | sed 's/^/  stdout /'
-    diff -u "$tmp/want_err" "$tmp/err" | sed 's/^/  stderr /'
-    failures=$((failures + 1))
-  fi
-}
 
 M=$BTQ_SHARED_DIR/chain/metadata/finney_spec393_v15.scale
 ACCOUNT=0x8d000000010000000100000000000000d0c30fbc0100000000e1f50500000000000000000000000000000000000000000000000000000080

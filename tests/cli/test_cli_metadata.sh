@@ -3,25 +3,10 @@
 # Expected facts: chain/README.md (file names, spec versions, 9 pallets on testfinney) and
 # the runtime's own pallet definitions (Timestamp, Sudo).
 set -u
-: "${BTQ_CLI:?BTQ_CLI must point at the btq binary}"
+. "$(dirname "$0")/golden.sh"
 : "${BTQ_SHARED_DIR:?BTQ_SHARED_DIR must point at shared/}"
 M=$BTQ_SHARED_DIR/chain/metadata
 R=$BTQ_SHARED_DIR/chain/recorded
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-# expect EXIT STDOUT STDERR -- ARGS...   (exact stdout and stderr)
-expect() {
-  local want_rc=$1 want_out=$2 want_err=$3; shift 4
-  "$BTQ_CLI" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  printf '%s' "$want_out" >"$tmp/want_out"; printf '%s' "$want_err" >"$tmp/want_err"
-  if [ "$rc" != "$want_rc" ] || ! cmp -s "$tmp/out" "$tmp/want_out" || ! cmp -s "$tmp/err" "$tmp/want_err"; then
-    echo "FAIL: btq $*"; echo "  exit $rc, want $want_rc"
-    diff -u "$tmp/want_out" "$tmp/out" | sed 's/^/  stdout /'
-    diff -u "$tmp/want_err" "$tmp/err" | sed 's/^/  stderr /'
-    failures=$((failures + 1))
-  fi
-}
 
 expect 0 "metadata: V14
 spec_name: node-subtensor

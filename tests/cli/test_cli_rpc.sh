@@ -2,23 +2,8 @@
 # Golden tests for `btq rpc` without a node: usage errors, bad input, refused connections.
 # (Answers from a live mock node are checked by tests/rpc/test_rpc_cli.c.)
 set -u
-: "${BTQ_CLI:?BTQ_CLI must point at the btq binary}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-failures=0
+. "$(dirname "$0")/golden.sh"
 unset BT_SUBTENSOR_CHAIN_ENDPOINT
-
-# expect EXIT STDOUT STDERR -- ARGS...   (STDOUT/STDERR exact)
-expect() {
-  local want_rc=$1 want_out=$2 want_err=$3; shift 4
-  "$BTQ_CLI" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  printf '%s' "$want_out" >"$tmp/want_out"; printf '%s' "$want_err" >"$tmp/want_err"
-  if [ "$rc" != "$want_rc" ] || ! cmp -s "$tmp/out" "$tmp/want_out" || ! cmp -s "$tmp/err" "$tmp/want_err"; then
-    echo "FAIL: btq $*"; echo "  exit $rc, want $want_rc"
-    diff -u "$tmp/want_out" "$tmp/out" | sed 's/^/  stdout /'
-    diff -u "$tmp/want_err" "$tmp/err" | sed 's/^/  stderr /'
-    failures=$((failures + 1))
-  fi
-}
 
 # A loopback port with nothing listening: bind-free pick of a closed port.
 closed_port=1

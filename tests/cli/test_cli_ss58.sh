@@ -1,22 +1,7 @@
 #!/usr/bin/env bash
 # Golden tests for `btq ss58`: exact stdout, stderr and exit code, errors included.
 set -u
-: "${BTQ_CLI:?BTQ_CLI must point at the btq binary}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-# expect EXIT STDOUT STDERR -- ARGS...   (STDOUT/STDERR exact, each line newline-terminated)
-expect() {
-  local want_rc=$1 want_out=$2 want_err=$3; shift 4
-  "$BTQ_CLI" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
-  printf '%s' "$want_out" >"$tmp/want_out"; printf '%s' "$want_err" >"$tmp/want_err"
-  if [ "$rc" != "$want_rc" ] || ! cmp -s "$tmp/out" "$tmp/want_out" || ! cmp -s "$tmp/err" "$tmp/want_err"; then
-    echo "FAIL: btq $*"; echo "  exit $rc, want $want_rc"
-    diff -u "$tmp/want_out" "$tmp/out" | sed 's/^/  stdout /'
-    diff -u "$tmp/want_err" "$tmp/err" | sed 's/^/  stderr /'
-    failures=$((failures + 1))
-  fi
-}
+. "$(dirname "$0")/golden.sh"
 
 ALICE=0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d
 A42=5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY
