@@ -8,16 +8,10 @@
 #include <time.h>
 
 #include "btq/chain.h"
+#include "support/bench_clock.h"
 
 /* CPU time of this thread: on a shared, busy machine the wall clock also counts the time other
  * processes hold the core; on an idle machine the two agree. */
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* Every result feeds this, so the compiler cannot drop the work. */
 static volatile uint64_t sink;
 
@@ -170,9 +164,9 @@ int main(int argc, char **argv)
         rows[r].fn(iters / 10); /* warm up */
         double best = 1e300;
         for (int round = 0; round < 5; round++) {
-            double t0 = now_ns();
+            double t0 = (bench_thread_cpu_s() * 1e9);
             rows[r].fn(iters);
-            double ns = (now_ns() - t0) / (double)iters;
+            double ns = ((bench_thread_cpu_s() * 1e9) - t0) / (double)iters;
             if (ns < best) best = ns;
         }
         if (rows[r].js_ns > 0)

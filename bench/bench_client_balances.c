@@ -19,6 +19,7 @@
 #include "btq/client.h"
 
 #include "support/mock_node.c"
+#include "support/bench_clock.h"
 
 #define HEAD "0x7fdf812be1ec53c47f2237c619ce655458b7fc71afbfaf99206137f836fb21f3"
 /* AccountInfo (56 bytes): nonce 1, consumers 0, providers 1, sufficients 0, free 1 TAO,
@@ -28,28 +29,6 @@
     "00000000000000000000000080\""
 
 static char *md_result;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-static long rss_kb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
 
 static char *handler(void *user, const char *method, const char *params, int *code)
 {
@@ -78,7 +57,7 @@ static char *handler(void *user, const char *method, const char *params, int *co
 
 static int run_child(const char *url, size_t n, const char *cache_dir, const char *label)
 {
-    double t0 = now_s(), c0 = cpu_s();
+    double t0 = bench_wall_s(), c0 = bench_process_cpu_s();
     btq_client_options o;
     btq_client_options_init(&o);
     o.url = url;
@@ -89,7 +68,7 @@ static int run_child(const char *url, size_t n, const char *cache_dir, const cha
     btq_error_clear(&err);
     int rc = btq_client_new(&o, &c, &err);
     if (!rc) rc = btq_client_pin(c, NULL, &pin, &err);
-    double t1 = now_s(), c1 = cpu_s();
+    double t1 = bench_wall_s(), c1 = bench_process_cpu_s();
     uint8_t(*ids)[32] = calloc(n, 32);
     btq_balance *b = calloc(n, sizeof *b);
     for (size_t i = 0; i < n; i++) {
@@ -97,7 +76,7 @@ static int run_child(const char *url, size_t n, const char *cache_dir, const cha
         ids[i][31] = 0xb7;
     }
     if (!rc) rc = btq_balances_ids(pin, (const uint8_t(*)[32])ids, n, b, &err);
-    double t2 = now_s(), c2 = cpu_s();
+    double t2 = bench_wall_s(), c2 = bench_process_cpu_s();
     if (rc) {
         fprintf(stderr, "%s: %s (%s)\n", label, err.message, btq_err_name(rc));
         return 1;
@@ -107,7 +86,7 @@ static int run_child(const char *url, size_t n, const char *cache_dir, const cha
     printf("%-34s accounts %6zu  start+pin %7.1f ms (cpu %6.1f ms)  balances %8.1f ms "
            "(cpu %7.1f ms, %6.0f accounts/s)  peak RSS %6.1f MiB\n",
            label, n, (t1 - t0) * 1e3, (c1 - c0) * 1e3, (t2 - t1) * 1e3, (c2 - c1) * 1e3,
-           (double)n / (t2 - t1), (double)rss_kb() / 1024.0);
+           (double)n / (t2 - t1), (double)bench_peak_rss_kb() / 1024.0);
     free(ids);
     free(b);
     btq_pin_free(pin);

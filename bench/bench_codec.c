@@ -9,13 +9,7 @@
 #include <time.h>
 
 #include "btq/scale.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+#include "support/bench_clock.h"
 
 /* Every result feeds this, so the compiler cannot drop the work. */
 static volatile uint64_t sink;
@@ -185,9 +179,9 @@ int main(int argc, char **argv)
     for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++) {
         double best = 1e300;
         for (int round = 0; round < 5; round++) {
-            double t0 = now_ns();
+            double t0 = (bench_wall_s() * 1e9);
             benches[b].fn(iters);
-            double dt = (now_ns() - t0) / (double)iters;
+            double dt = ((bench_wall_s() * 1e9) - t0) / (double)iters;
             if (dt < best) best = dt;
         }
         if (benches[b].js_ns > 0)

@@ -9,13 +9,7 @@
 
 #include "btq/metadata.h"
 #include "metadata_internal.h" /* arena size, for the memory column */
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
+#include "support/bench_clock.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -101,10 +95,10 @@ int main(int argc, char **argv)
         size_t arena = btq_arena_total(&md->arena);
         btq_metadata_unref(md);
         for (int r = 0; r < RUNS; r++) {
-            double t0 = now_us();
+            double t0 = (bench_wall_s() * 1e6);
             btq_metadata_parse(buf, len, &md, NULL);
             btq_metadata_unref(md);
-            t[r] = now_us() - t0;
+            t[r] = (bench_wall_s() * 1e6) - t0;
         }
         qsort(t, RUNS, sizeof t[0], cmp_double);
         printf("%-30s %7zu %3u %4u %7u %5u %9.1f %8.1f %6.0f %8zu\n", names[i], len, ver, spec, np,
@@ -113,15 +107,15 @@ int main(int argc, char **argv)
             btq_metadata_parse(buf, len, &md, NULL);
             enum { N = 1000000 };
             const void *sink = NULL;
-            double t0 = now_us();
+            double t0 = (bench_wall_s() * 1e6);
             for (int r = 0; r < N; r++)
                 sink = btq_metadata_storage(md, "SubtensorModule", "Tempo");
-            double ns = (now_us() - t0) * 1e3 / N;
+            double ns = ((bench_wall_s() * 1e6) - t0) * 1e3 / N;
             lookup_line(names[i], "storage SubtensorModule.Tempo", ns, sink);
-            t0 = now_us();
+            t0 = (bench_wall_s() * 1e6);
             for (int r = 0; r < N; r++)
                 sink = btq_metadata_api_method(md, "Metadata", "metadata_at_version");
-            ns = (now_us() - t0) * 1e3 / N;
+            ns = ((bench_wall_s() * 1e6) - t0) * 1e3 / N;
             lookup_line(names[i], "api Metadata.metadata_at_version", ns, sink);
             btq_metadata_unref(md);
         }

@@ -21,31 +21,10 @@
 
 #include "support/mock_node.c"
 #include "support/mock_rawclient.c"
+#include "support/bench_clock.h"
 
 #define METHOD "chain_getHead"
 #define RESULT "\"0x7fdf812be1ec53c47f2237c619ce655458b7fc71afbfaf99206137f836fb21f3\""
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-static long peak_rss_kb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
 
 /* ---- the server child ---------------------------------------------------------------------- */
 static int server_port;
@@ -158,7 +137,7 @@ static void bench_window(const char *label, long n, int window)
     r.target = n;
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
-    double c0 = cpu_s(), t0 = now_s();
+    double c0 = bench_process_cpu_s(), t0 = bench_wall_s();
     r.sent = window;
     for (int i = 0; i < window; i++)
         btq_rpc_call_async(rpc, METHOD, "[]", 0, on_reply, &r);
@@ -166,7 +145,7 @@ static void bench_window(const char *label, long n, int window)
     while (!r.finished)
         pthread_cond_wait(&r.cv, &r.mu);
     pthread_mutex_unlock(&r.mu);
-    double dt = now_s() - t0, dc = cpu_s() - c0;
+    double dt = bench_wall_s() - t0, dc = bench_process_cpu_s() - c0;
     printf("%-34s %10.0f req/s   %6.2f us CPU/req   (%ld requests, %ld errors)\n", label,
            (double)n / dt, dc / (double)n * 1e6, n, r.errors);
     btq_rpc_free(rpc); /* completes the (window - 1) extra requests with ECANCELED or answers */
@@ -175,14 +154,14 @@ static void bench_window(const char *label, long n, int window)
 static void bench_blocking(long n, int manual)
 {
     btq_rpc *rpc = open_rpc_mode(manual);
-    double c0 = cpu_s(), t0 = now_s();
+    double c0 = bench_process_cpu_s(), t0 = bench_wall_s();
     long errors = 0;
     for (long i = 0; i < n; i++) {
         char *res = NULL;
         if (btq_rpc_call(rpc, METHOD, "[]", 0, &res, NULL, NULL) != 0) errors++;
         btq_free(res);
     }
-    double dt = now_s() - t0, dc = cpu_s() - c0;
+    double dt = bench_wall_s() - t0, dc = bench_process_cpu_s() - c0;
     printf("%-34s %10.0f req/s   %6.2f us CPU/req   (%ld requests, %ld errors)\n",
            manual ? "sequential, blocking, manual poll" : "sequential, blocking btq_rpc_call",
            (double)n / dt, dc / (double)n * 1e6, n, errors);
@@ -199,7 +178,7 @@ static void ceiling(long n_pipe, long n_seq)
         printf("ceiling: cannot connect\n");
         return;
     }
-    double t0 = now_s();
+    double t0 = bench_wall_s();
     for (long i = 0; i < n_seq; i++) {
         char *m = NULL;
         size_t len;
@@ -209,7 +188,7 @@ static void ceiling(long n_pipe, long n_seq)
         if (mock_raw_recv(c, &m, &len, &fr, &partial, 5000) != 1) break;
         free(m);
     }
-    double dt = now_s() - t0;
+    double dt = bench_wall_s() - t0;
     printf("%-34s %10.0f req/s\n", "ceiling: bare client sequential", (double)n_seq / dt);
     /* pipelined: pre-built frames, 1024 per write, count replies */
     size_t one = sizeof req - 1 + 14;
@@ -218,7 +197,7 @@ static void ceiling(long n_pipe, long n_seq)
     for (int i = 0; i < 1024; i++)
         flen += mock_raw_build_frame(frames + flen, req, sizeof req - 1);
     long got = 0, sent = 0;
-    t0 = now_s();
+    t0 = bench_wall_s();
     while (got < n_pipe) {
         while (sent - got < 4096 && sent < n_pipe) {
             mock_raw_write_all(c, frames, flen);
@@ -228,7 +207,7 @@ static void ceiling(long n_pipe, long n_seq)
         if (k < 0) break;
         got += k;
     }
-    dt = now_s() - t0;
+    dt = bench_wall_s() - t0;
     printf("%-34s %10.0f req/s\n", "ceiling: bare client pipelined", (double)got / dt);
     free(frames);
     mock_raw_close(c);
@@ -250,7 +229,8 @@ int main(int argc, char **argv)
     bench_blocking(n_seq, 1);
     bench_window("pipelined, 64 in flight", n_pipe, 64);
     bench_window("pipelined, 1024 in flight", n_pipe, 1024);
-    printf("%-34s %10ld KiB (client process incl. libwebsockets)\n", "peak RSS", peak_rss_kb());
+    printf("%-34s %10ld KiB (client process incl. libwebsockets)\n", "peak RSS",
+           bench_peak_rss_kb());
     ceiling(n_pipe, n_seq);
     stop_server();
     return 0;

@@ -14,13 +14,7 @@
 #include "support/mock_rawclient.c"
 
 #include <sys/resource.h>
-
-static double bench_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "support/bench_clock.h"
 
 typedef struct {
     mock_raw *c;
@@ -105,7 +99,7 @@ int main(int argc, char **argv)
         long total = reps * CHUNK;
         writer_arg w = {c, buf, len, reps, 0};
         pthread_t th;
-        double t0 = bench_now();
+        double t0 = bench_wall_s();
         pthread_create(&th, NULL, writer_main, &w);
         long got = 0;
         int stalled = 0;
@@ -116,7 +110,7 @@ int main(int argc, char **argv)
             if (k > 0) stalled = 0;
             got += k;
         }
-        double dt = bench_now() - t0;
+        double dt = bench_wall_s() - t0;
         pthread_join(th, NULL);
         printf("pipelined:  %ld/%ld replies in %.3f s = %.0f replies/s%s\n", got, total, dt,
                (double)got / dt, got == total && !w.failed ? "" : "  (INCOMPLETE)");
@@ -139,7 +133,7 @@ int main(int argc, char **argv)
         uint8_t frame[200];
         size_t fl = mock_raw_build_frame(frame, req, (size_t)rl);
         long done = 0;
-        double t0 = bench_now();
+        double t0 = bench_wall_s();
         for (long i = 0; i < sequential; i++) {
             if (mock_raw_write_all(c, frame, fl) != 0) break;
             long k = 0;
@@ -150,7 +144,7 @@ int main(int argc, char **argv)
             if (k <= 0) break;
             done += k;
         }
-        double dt = bench_now() - t0;
+        double dt = bench_wall_s() - t0;
         printf("sequential: %ld round trips in %.3f s = %.0f round trips/s (mean %.1f us)%s\n",
                done, dt, (double)done / dt, dt * 1e6 / (double)(done ? done : 1),
                done == sequential ? "" : "  (INCOMPLETE)");

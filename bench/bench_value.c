@@ -13,13 +13,7 @@
 
 #include "btq/metadata.h"
 #include "btq/value.h"
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: robust on a busy machine */
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+#include "support/bench_clock.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -97,10 +91,10 @@ static double bench(void (*fn)(void), long n)
     for (long i = 0; i < n / 10; i++)
         fn(); /* warm up */
     for (int r = 0; r < 7; r++) {
-        double t0 = now_ns();
+        double t0 = (bench_thread_cpu_s() * 1e9);
         for (long i = 0; i < n; i++)
             fn();
-        t[r] = (now_ns() - t0) / (double)n;
+        t[r] = ((bench_thread_cpu_s() * 1e9) - t0) / (double)n;
     }
     qsort(t, 7, sizeof t[0], cmp_double);
     return t[3];
@@ -162,7 +156,7 @@ int main(int argc, char **argv)
     }
     double best = 1e300;
     for (int r = 0; r < 7; r++) {
-        double t0 = now_ns();
+        double t0 = (bench_thread_cpu_s() * 1e9);
         bytes = 0;
         for (int rep = 0; rep < 200; rep++)
             for (size_t i = 0; i < nconst; i++) {
@@ -170,7 +164,7 @@ int main(int argc, char **argv)
                 btq_value_to_json(roots[i], NULL, &g_w);
                 bytes += g_w.len;
             }
-        double t = now_ns() - t0;
+        double t = (bench_thread_cpu_s() * 1e9) - t0;
         if (t < best) best = t;
     }
     printf("  all %zu constants            %8.1f ns/value, %.0f MB/s\n", nconst,
