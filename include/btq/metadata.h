@@ -185,6 +185,13 @@ typedef struct btq_runtime_version {
  * err (cleared first) gets the code, a message and the byte offset in bytes where it failed. Input
  * that is an Option<OpaqueMetadata> or hex is not unwrapped here. */
 int btq_metadata_parse(const void *bytes, size_t len, btq_metadata **out, btq_error *err);
+
+/* The metadata inside an Option<OpaqueMetadata>, the answer of
+ * state_call("Metadata_metadata_at_version", v): 0x01, a compact length, the bytes.
+ * 0 with *inner borrowed from bytes (NULL and *inner_len 0 for None, 0x00); BTQ_EBADVARIANT for
+ * another tag, BTQ_ESHORT when the length runs past the input, BTQ_ETRAILING after it. */
+int btq_metadata_unwrap_opaque(const void *bytes, size_t len, const uint8_t **inner,
+                               size_t *inner_len);
 /* One more reference (returns md). NULL-safe. */
 btq_metadata *btq_metadata_ref(btq_metadata *md);
 /* Drop one reference; the last one frees everything. unref(NULL) is a no-op. */

@@ -9,20 +9,6 @@
 #include "cli.h"
 #include "cli_value.h"
 
-/* state_call("Metadata_metadata_at_version") answers Option<OpaqueMetadata>: 0x01, a compact
- * length, then the metadata. Accept that shape too, since people save that response. */
-static int unwrap_option(const uint8_t *b, size_t n, size_t *off)
-{
-    if (n < 6 || b[0] != 1) return 0;
-    btq_reader r;
-    btq_reader_init(&r, b + 1, n - 1);
-    size_t len;
-    if (btq_read_length(&r, 1, &len) || len != btq_reader_remaining(&r)) return 0;
-    if (len < 4 || memcmp(b + 1 + r.pos, "meta", 4) != 0) return 0;
-    *off = 1 + r.pos;
-    return 1;
-}
-
 int btq_cli_load_metadata(const char *cmd, const char *path, btq_metadata **out)
 {
     unsigned char *buf = NULL;
@@ -34,8 +20,14 @@ int btq_cli_load_metadata(const char *cmd, const char *path, btq_metadata **out)
     if (rc)
         return btq_cli_fail(btq_cli_exit_for(rc), cmd, "metadata file '%s': %s", path,
                             btq_strerror(rc));
+    /* People save the Option<OpaqueMetadata> answer of Metadata_metadata_at_version too. */
     size_t off = 0;
-    if (len >= 4 && memcmp(buf, "meta", 4) != 0) unwrap_option(buf, len, &off);
+    const uint8_t *inner = NULL;
+    size_t inner_len = 0;
+    if (len >= 4 && memcmp(buf, "meta", 4) != 0 &&
+        btq_metadata_unwrap_opaque(buf, len, &inner, &inner_len) == 0 && inner && inner_len >= 4 &&
+        memcmp(inner, "meta", 4) == 0)
+        off = (size_t)(inner - buf);
     btq_error err;
     btq_error_clear(&err);
     rc = btq_metadata_parse(buf + off, len - off, out, &err);

@@ -285,14 +285,13 @@ static void text_pallet(const btq_metadata *md, const btq_pallet *pl)
 
 /* Option<OpaqueMetadata> (0x01, compact length, bytes) as Metadata_metadata_at_version
  * returns it: the inner bytes, or the input unchanged. */
+/* People save the Option<OpaqueMetadata> answer of Metadata_metadata_at_version too. */
 static void unwrap_opaque(const unsigned char **p, size_t *n)
 {
-    if (*n < 6 || (*p)[0] != 1 || memcmp(*p, "meta", 4) == 0) return;
-    btq_reader r;
-    btq_reader_init(&r, *p + 1, *n - 1);
-    const uint8_t *inner;
-    size_t len;
-    if (btq_read_byte_vec(&r, &inner, &len) || r.pos != r.len || len < 4 ||
+    const uint8_t *inner = NULL;
+    size_t len = 0;
+    if (*n < 4 || memcmp(*p, "meta", 4) == 0) return;
+    if (btq_metadata_unwrap_opaque(*p, *n, &inner, &len) != 0 || !inner || len < 4 ||
         memcmp(inner, "meta", 4) != 0)
         return;
     *p = inner;

@@ -385,26 +385,21 @@ static int download_metadata(btq_client *c, const char *hash, uint32_t spec, btq
             }
             cJSON_Delete(j);
             j = NULL;
-            if (optlen >= 1 && opt[0] == 1) {
-                btq_reader r;
-                btq_reader_init(&r, opt + 1, optlen - 1);
-                const uint8_t *p;
-                size_t n;
-                if (btq_read_byte_vec(&r, &p, &n) != 0 || btq_reader_expect_end(&r) != 0) {
-                    btq_free(opt);
-                    return btq__cl_fail(err, BTQ_EPROTOCOL,
-                                        "Metadata_metadata_at_version: malformed "
-                                        "Option<OpaqueMetadata>");
-                }
+            const uint8_t *p = NULL;
+            size_t n = 0;
+            int urc = btq_metadata_unwrap_opaque(opt, optlen, &p, &n);
+            if (urc) {
+                btq_free(opt);
+                return btq__cl_fail(err, BTQ_EPROTOCOL, "Metadata_metadata_at_version: %s",
+                                    urc == BTQ_EBADVARIANT ? "malformed Option tag"
+                                                           : "malformed Option<OpaqueMetadata>");
+            }
+            if (p) {
                 memmove(opt, p, n);
                 bytes = opt;
                 len = n;
-            } else if (optlen == 1 && opt[0] == 0) {
-                btq_free(opt); /* None: V15 not offered by this runtime */
             } else {
-                btq_free(opt);
-                return btq__cl_fail(err, BTQ_EPROTOCOL,
-                                    "Metadata_metadata_at_version: malformed Option tag");
+                btq_free(opt); /* None: V15 not offered by this runtime */
             }
         } else if (rc != BTQ_ERPC) {
             if (err) *err = e;

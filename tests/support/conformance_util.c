@@ -59,13 +59,11 @@ btq_metadata *conformance_parse_metadata_bytes(const uint8_t *bytes, size_t len,
         if (!tmp) return NULL;
         bytes = tmp;
     }
-    if (len > 5 && bytes[0] == 0x01 && memcmp(bytes, "meta", 4) != 0) {
-        /* Option<OpaqueMetadata>: 0x01, compact length, bytes */
-        btq_reader r;
-        btq_reader_init(&r, bytes + 1, len - 1);
+    if (len > 5 && memcmp(bytes, "meta", 4) != 0) {
+        const uint8_t *inner = NULL;
         size_t n = 0;
-        if (btq_read_length(&r, 1, &n) == 0 && n == btq_reader_remaining(&r)) {
-            bytes = bytes + 1 + r.pos;
+        if (btq_metadata_unwrap_opaque(bytes, len, &inner, &n) == 0 && inner) {
+            bytes = inner;
             len = n;
         }
     }
