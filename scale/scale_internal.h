@@ -14,21 +14,6 @@
 #else
 #define BTQ_PRINTF_LIKE(a, b)
 #define BTQ_UNLIKELY(x) (x)
-
-/* Little-endian load of n <= 8 bytes (one unaligned load on little-endian hosts). */
-static inline uint64_t btq__load_le(const uint8_t *p, size_t n)
-{
-    uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&v, p, n);
-#else
-    for (size_t i = n; i-- > 0;)
-        v = (v << 8) | p[i];
-#endif
-    return v;
-}
-
 #endif
 
 /* Fill err (if non-NULL) and return code, so a failure site is one line:
