@@ -4,10 +4,11 @@
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 failures=0
 
-# expect EXIT STDOUT STDERR -- ARGS...   (STDOUT/STDERR exact, each line newline-terminated)
+# expect EXIT STDOUT STDERR -- ARGS...   (STDOUT/STDERR exact, each line newline-terminated;
+# standard input from the file named by $STDIN, else /dev/null)
 expect() {
   local want_rc=$1 want_out=$2 want_err=$3; shift 4
-  "$BTQ_CLI" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  "$BTQ_CLI" "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"; local rc=$?
   printf '%s' "$want_out" >"$tmp/want_out"; printf '%s' "$want_err" >"$tmp/want_err"
   if [ "$rc" != "$want_rc" ] || ! cmp -s "$tmp/out" "$tmp/want_out" || ! cmp -s "$tmp/err" "$tmp/want_err"; then
     echo "FAIL: btq $*"; echo "  exit $rc, want $want_rc"

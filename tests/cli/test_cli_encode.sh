@@ -1,22 +1,8 @@
 #!/usr/bin/env bash
 # Golden tests for `btq encode`: JSON -> 0x hex, and decode -> encode giving back the bytes.
 set -u
-: "${BTQ_CLI:?BTQ_CLI must point at the btq binary}"
+. "$(dirname "$0")/golden.sh"
 : "${BTQ_SHARED_DIR:?BTQ_SHARED_DIR must point at shared/}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-expect() {
-  local want_rc=$1 want_out=$2 want_err=$3; shift 4
-  "$BTQ_CLI" "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"; local rc=$?
-  printf '%s' "$want_out" >"$tmp/want_out"; printf '%s' "$want_err" >"$tmp/want_err"
-  if [ "$rc" != "$want_rc" ] || ! cmp -s "$tmp/out" "$tmp/want_out" || ! cmp -s "$tmp/err" "$tmp/want_err"; then
-    echo "FAIL: btq $*"; echo "  exit $rc, want $want_rc"
-    diff -u "$tmp/want_out" "$tmp/out" | sed 's/^/  stdout /'
-    diff -u "$tmp/want_err" "$tmp/err" | sed 's/^/  stderr /'
-    failures=$((failures + 1))
-  fi
-}
 
 M=$BTQ_SHARED_DIR/chain/metadata/finney_spec393_v15.scale
 ACCOUNT=0x8d000000010000000100000000000000d0c30fbc0100000000e1f50500000000000000000000000000000000000000000000000000000080
