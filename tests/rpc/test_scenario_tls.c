@@ -1,7 +1,7 @@
 /* Scenario tests: wss:// (issue 4). The mock node serves TLS with certificates generated at run
  * time (tests/support/tls_certs.c): a valid chain is accepted for localhost and for 127.0.0.1
- * (IP SAN); a wrong host name, a self-signed, an expired, an unknown-CA certificate and the
- * system CAs alone all end the call with BTQ_ETLS; tls_insecure accepts the self-signed
+ * (IP SAN); a wrong host name, a wrong IP SAN, a self-signed, an expired, an unknown-CA certificate
+ * and the system CAs alone all end the call with BTQ_ETLS; tls_insecure accepts the self-signed
  * certificate and warns on every connect; plain ws:// to a non-loopback host is refused with
  * BTQ_EINSECURE at creation, before any packet. Only 127.0.0.1 is ever contacted. */
 #define _GNU_SOURCE
@@ -160,6 +160,20 @@ START_TEST(certificate_without_the_ip_san_for_127_0_0_1_ends_etls)
 }
 END_TEST
 
+/* The same certificate twice: its DNS name is right (accepted as localhost), its only IP SAN is
+ * another address, so the same server reached as 127.0.0.1 is refused — the IP is checked. */
+START_TEST(certificate_naming_the_right_host_is_accepted_by_name)
+{
+    expect_accepted(certs.wrong_ip, "localhost", certs.ca);
+}
+END_TEST
+
+START_TEST(certificate_with_a_wrong_ip_san_for_127_0_0_1_ends_etls)
+{
+    expect_etls(certs.wrong_ip, "127.0.0.1", certs.ca, "not trusted");
+}
+END_TEST
+
 START_TEST(self_signed_certificate_ends_etls)
 {
     expect_etls(certs.self_signed, "localhost", certs.ca, "not trusted");
@@ -245,6 +259,8 @@ Suite *btq_test_suite(void)
     tcase_add_test(tc, valid_chain_for_127_0_0_1_ip_san_with_ca_file_is_accepted);
     tcase_add_test(tc, wrong_host_name_ends_etls);
     tcase_add_test(tc, certificate_without_the_ip_san_for_127_0_0_1_ends_etls);
+    tcase_add_test(tc, certificate_naming_the_right_host_is_accepted_by_name);
+    tcase_add_test(tc, certificate_with_a_wrong_ip_san_for_127_0_0_1_ends_etls);
     tcase_add_test(tc, self_signed_certificate_ends_etls);
     tcase_add_test(tc, expired_certificate_ends_etls);
     tcase_add_test(tc, unknown_ca_ends_etls);

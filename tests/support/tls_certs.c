@@ -31,6 +31,11 @@ static const char GEN_SH[] =
     "keyUsage = critical,digitalSignature\n"
     "extendedKeyUsage = serverAuth\n"
     "subjectAltName = DNS:wrong.example\n"
+    "[srv_wrong_ip]\n"
+    "basicConstraints = critical,CA:FALSE\n"
+    "keyUsage = critical,digitalSignature\n"
+    "extendedKeyUsage = serverAuth\n"
+    "subjectAltName = DNS:localhost,IP:10.11.12.13\n"
     "[ca]\n"
     "default_ca = testca\n"
     "[testca]\n"
@@ -63,6 +68,8 @@ static const char GEN_SH[] =
     "openssl.cnf -extensions srv_good -out good.pem\n"
     "openssl x509 -req -in wrong.csr -CA ca.pem -CAkey ca.key -set_serial 2 -days 3 -extfile "
     "openssl.cnf -extensions srv_wrong -out wrong_name.pem\n"
+    "openssl x509 -req -in localhost.csr -CA ca.pem -CAkey ca.key -set_serial 4 -days 3 -extfile "
+    "openssl.cnf -extensions srv_wrong_ip -out wrong_ip.pem\n"
     "openssl req -config openssl.cnf -x509 -new -key server.key -subj \"/CN=localhost\" -days 3 "
     "-extensions srv_good -out self_signed.pem\n"
     "openssl ca -batch -config openssl.cnf -name testca -notext -cert ca.pem -keyfile ca.key -in "
@@ -101,6 +108,7 @@ int tls_certs_make(tls_certs *c)
     }
     if (path_in(c->ca, c->dir, "ca.pem") || path_in(c->key, c->dir, "server.key") ||
         path_in(c->good, c->dir, "good.pem") || path_in(c->wrong_name, c->dir, "wrong_name.pem") ||
+        path_in(c->wrong_ip, c->dir, "wrong_ip.pem") ||
         path_in(c->self_signed, c->dir, "self_signed.pem") ||
         path_in(c->expired, c->dir, "expired.pem") ||
         path_in(c->unknown_ca, c->dir, "unknown_ca.pem"))

@@ -4,6 +4,8 @@
  *   ca          the test CA (give it as btq_rpc_options.ca_file)
  *   good        CN=localhost, SAN DNS:localhost + IP:127.0.0.1, signed by the CA, valid now
  *   wrong_name  CN=wrong.example, SAN DNS:wrong.example only (no IP), signed by the CA
+ *   wrong_ip    CN=localhost, SAN DNS:localhost + IP:10.11.12.13 (right name, wrong IP), signed
+ *               by the CA
  *   self_signed CN=localhost, SAN DNS:localhost + IP:127.0.0.1, self-signed
  *   expired     like good, signed by the CA, valid 2020-01-01 .. 2020-01-02 only (openssl ca
  *               -startdate/-enddate)
@@ -19,6 +21,7 @@ typedef struct tls_certs {
     char key[TLS_CERTS_PATH_MAX];
     char good[TLS_CERTS_PATH_MAX];
     char wrong_name[TLS_CERTS_PATH_MAX];
+    char wrong_ip[TLS_CERTS_PATH_MAX];
     char self_signed[TLS_CERTS_PATH_MAX];
     char expired[TLS_CERTS_PATH_MAX];
     char unknown_ca[TLS_CERTS_PATH_MAX];
