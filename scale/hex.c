@@ -42,7 +42,7 @@ int btq_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t cap, si
         if (nibble(hex[i]) < 0) return BTQ_EHEX;
     if (n > cap) return BTQ_ENOSPACE;
     for (size_t i = 0; i < n; i++)
-        out[i] = (uint8_t)((nibble(hex[2 * i]) << 4) | nibble(hex[2 * i + 1]));
+        out[i] = (uint8_t)((unsigned)nibble(hex[2 * i]) << 4 | (unsigned)nibble(hex[2 * i + 1]));
     if (out_len) *out_len = n;
     return 0;
 }

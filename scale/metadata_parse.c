@@ -87,7 +87,7 @@ int btq_metadata_parse(const void *bytes, size_t len, btq_metadata **out, btq_er
     uint8_t version;
     if (btq_read_u32(&p.r, &magic)) {
         /* a prefix of "meta" is merely short; anything else is not metadata */
-        int code = memcmp(bytes, "meta", len) == 0 ? BTQ_ESHORT : BTQ_EMAGIC;
+        int code = len == 0 || memcmp(bytes, "meta", len) == 0 ? BTQ_ESHORT : BTQ_EMAGIC;
         return btq__error_set(err, code, 0, "metadata: %zu bytes, too short for the 'meta' magic",
                               len);
     }

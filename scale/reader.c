@@ -29,8 +29,9 @@ static int take(btq_reader *r, size_t n, const uint8_t **p)
     return 0;
 }
 
+/* `type` is a type name, which cannot be parenthesised (hence the NOLINT). */
 #define BTQ_DEFINE_READ_UINT_(name, type, nbytes)                                                  \
-    int name(btq_reader *r, type *out)                                                             \
+    int name(btq_reader *r, type *out) /* NOLINT(bugprone-macro-parentheses) */                    \
     {                                                                                              \
         const uint8_t *p;                                                                          \
         int rc = take(r, nbytes, &p);                                                              \

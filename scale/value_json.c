@@ -14,9 +14,17 @@ typedef struct jctx {
 
 static int print(jctx *c, const btq_value *v, int depth);
 
-static void put(jctx *c, const char *s, size_t n)
+/* Most writes are a few bytes into a buffer with room: copied inline (the literals' memcpy
+ * becomes one store); growth and errors take btq_write_raw. */
+static inline void put(jctx *c, const char *s, size_t n)
 {
-    btq_write_raw(c->w, s, n);
+    btq_writer *w = c->w;
+    if (w->buf && !w->err && w->cap - w->len >= n) {
+        memcpy(w->buf + w->len, s, n);
+        w->len += n;
+        return;
+    }
+    btq_write_raw(w, s, n);
 }
 
 #define PUTS(c, lit) put(c, lit, sizeof(lit) - 1)
@@ -123,8 +131,27 @@ static void print_int(jctx *c, const btq_value *v)
 static void put_string(jctx *c, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    PUTS(c, "\"");
     size_t run = 0;
+    btq_writer *w = c->w;
+    if (w->buf && !w->err && n <= w->cap - w->len && w->cap - w->len - n >= 2) {
+        /* room for all of it: copy while scanning, stop at the first byte to escape */
+        uint8_t *d = w->buf + w->len;
+        *d++ = '"';
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch < 0x20 || ch == '"' || ch == '\\') break;
+            d[i] = ch;
+        }
+        if (i == n) {
+            d[n] = '"';
+            w->len += n + 2;
+            return;
+        }
+        w->len += 1; /* the quote; the escaping loop below redoes the run from the start */
+    } else {
+        PUTS(c, "\"");
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch >= 0x20 && ch != '"' && ch != '\\') continue;

@@ -21,7 +21,7 @@ static int visit(vctx *c, uint32_t id, const char *field, uint32_t index, uint32
 
 /* Smallest encoding of a type: the parser's min_size when set, else computed (hand-built
  * registries leave it 0). 0 means zero-sized, or unknown (bad id, too deep). */
-static size_t type_min_size(const btq_registry *reg, uint32_t id, uint32_t depth)
+size_t btq__value_min_size(const btq_registry *reg, uint32_t id, uint32_t depth)
 {
     const btq_type *t = btq_registry_type(reg, id);
     if (!t || depth > BTQ_VALUE_MAX_DEPTH) return 0;
@@ -58,14 +58,14 @@ static size_t type_min_size(const btq_registry *reg, uint32_t id, uint32_t depth
         return 1;
     case BTQ_TYPE_COMPOSITE:
         for (uint32_t i = 0; i < t->u.composite.nfields && sum < SIZE_MAX / 2; i++)
-            sum += type_min_size(reg, t->u.composite.fields[i].type, depth + 1);
+            sum += btq__value_min_size(reg, t->u.composite.fields[i].type, depth + 1);
         return sum;
     case BTQ_TYPE_TUPLE:
         for (uint32_t i = 0; i < t->u.tuple.nelems && sum < SIZE_MAX / 2; i++)
-            sum += type_min_size(reg, t->u.tuple.elems[i], depth + 1);
+            sum += btq__value_min_size(reg, t->u.tuple.elems[i], depth + 1);
         return sum;
     case BTQ_TYPE_ARRAY: {
-        size_t e = type_min_size(reg, t->u.array.elem, depth + 1);
+        size_t e = btq__value_min_size(reg, t->u.array.elem, depth + 1);
         if (e && t->u.array.len > SIZE_MAX / 2 / e) return SIZE_MAX / 2;
         return e * t->u.array.len;
     }
@@ -366,7 +366,7 @@ static int visit(vctx *c, uint32_t id, const char *field, uint32_t index, uint32
         if (!btq_registry_type(c->reg, elem))
             return btq__error_set(c->err, BTQ_ETYPEID, c->r.pos, "type id %u out of range", elem);
         /* the same length check whether the bytes arrive whole or element by element */
-        size_t ms = type_min_size(c->reg, elem, depth), n;
+        size_t ms = btq__value_min_size(c->reg, elem, depth), n;
         int rc = btq_read_length(&c->r, ms, &n);
         if (!rc && ms == 0 && n > BTQ_VALUE_MAX_ZST_ITEMS) {
             c->r.pos = inf.offset;
@@ -395,7 +395,7 @@ static int visit(vctx *c, uint32_t id, const char *field, uint32_t index, uint32
         }
         if (!btq_registry_type(c->reg, elem))
             return btq__error_set(c->err, BTQ_ETYPEID, c->r.pos, "type id %u out of range", elem);
-        size_t ms = type_min_size(c->reg, elem, depth);
+        size_t ms = btq__value_min_size(c->reg, elem, depth);
         if (ms == 0 && n > BTQ_VALUE_MAX_ZST_ITEMS)
             return fail(c, BTQ_ETOOMANY, inf.offset, "array of zero-sized items too long");
         if (ms && n > btq_reader_remaining(&c->r) / ms)

@@ -92,7 +92,7 @@ int btq_write_raw(btq_writer *w, const void *data, size_t n)
     if (n == 0) return w->err; /* nothing to place, even with no buffer yet */
     uint8_t *p = reserve(w, n);
     if (!p) return w->err;
-    if (n) memcpy(p, data, n);
+    memcpy(p, data, n); /* n > 0 here */
     w->len += n;
     return 0;
 }

@@ -114,7 +114,8 @@ btq_value_doc *btq_value_doc_new(void);
 void btq_value_doc_free(btq_value_doc *doc);
 
 /* Decode into doc, dropping whatever the doc held before (its memory is reused). The input is
- * copied into the doc: the tree does not borrow bytes. *root is owned by doc. */
+ * copied into the doc: the tree does not borrow bytes. *root is owned by doc. On failure *root
+ * is NULL and the doc is empty (still reusable; free it as usual). */
 int btq_value_doc_decode(btq_value_doc *doc, const btq_registry *reg, uint32_t type_id,
                          const uint8_t *bytes, size_t len, unsigned flags, const btq_value **root,
                          size_t *consumed, btq_error *err);
@@ -175,9 +176,9 @@ btq_value *btq_value_new_str(btq_value_doc *doc, const char *s, size_t n);
 btq_value *btq_value_new_bytes(btq_value_doc *doc, const uint8_t *p, size_t n);
 btq_value *btq_value_new_bits(btq_value_doc *doc, const bool *bits, size_t nbits);
 /* kind: COMPOSITE, SEQUENCE, ARRAY or TUPLE. */
-btq_value *btq_value_new_container(btq_value_doc *doc, btq_value_kind kind, size_t n);
-/* A variant by name (copied) with n field slots. */
-btq_value *btq_value_new_variant(btq_value_doc *doc, const char *name, size_t n);
+btq_value *btq_value_new_container(btq_value_doc *doc, btq_value_kind kind, size_t count);
+/* A variant by name (copied) with count field slots. */
+btq_value *btq_value_new_variant(btq_value_doc *doc, const char *name, size_t count);
 /* Copy child into slot i of parent, under field name (copied; NULL for none). The child node
  * itself is copied, so it may be discarded; its own children are shared. */
 int btq_value_set(btq_value_doc *doc, btq_value *parent, size_t i, const char *name,
