@@ -113,6 +113,16 @@ typedef struct btq_rpc_options {
 /* Fill *opt with the defaults above (url NULL). Always call before setting fields. */
 void btq_rpc_options_init(btq_rpc_options *opt);
 
+/* An endpoint URL as btq's own log lines and error messages show it, for applications that
+ * print URLs themselves (the btq command does): the user-info ("user:password@") becomes
+ * "***@" and everything from the first '?' or '#' on (query strings often carry API keys)
+ * becomes "?***"; control and non-ASCII bytes become '?'. Works on any text, valid URL or not.
+ * Writes into the caller's buffer out of cap bytes, always NUL-terminated when cap > 0.
+ * Returns the length written (>= 0), BTQ_EINVAL (url or out NULL, cap 0) or BTQ_ENOSPACE (the
+ * redacted text did not fit: out holds its first cap - 1 bytes, still redacted). Allocates
+ * nothing; thread-safe. */
+int btq_url_redact(const char *url, char *out, size_t cap);
+
 /* ---- handle ------------------------------------------------------------------------------- */
 /* Create a handle. Validates the URL(s) (BTQ_EURL, BTQ_EINSECURE) and, unless manual_poll,
  * starts the loop thread. Does not connect (lazy). err optional. 0 or BTQ_E*. */
@@ -199,9 +209,13 @@ int btq_future_reset(btq_future *f);
  * notifications' "params"."result" is passed to cb with status 0, as raw JSON (borrowed).
  * Finally cb runs exactly once with a non-zero status and result NULL:
  *   BTQ_ECLOSED    after btq_rpc_unsubscribe (the final callback runs as soon as the loop
- *                  handles it; the unsubscribe request itself is sent in the background),
+ *                  handles it; the unsubscribe request itself is sent in the background;
+ *                  BTQ_ENOMEM instead when that request could not even be built, so the node
+ *                  may keep the subscription until the connection closes),
  *   BTQ_ECONNLOST  the connection dropped (not re-subscribed: see above),
  *   BTQ_ERPC etc.  the subscribe call itself failed,
+ *   BTQ_ENOMEM     also when a notification that came before the subscribe reply could not be
+ *                  kept for lack of memory (never dropped silently),
  *   BTQ_ECANCELED  btq_rpc_free.
  * Notifications arriving before the subscribe reply are kept and delivered right after it.
  * unsub_method (e.g. "chain_unsubscribeNewHeads") is required; copied.

@@ -276,7 +276,10 @@ int btq_rpc_call(btq_rpc *rpc, const char *method, const char *params_json, unsi
     if (!rpc || !result) return BTQ_EINVAL;
     if (btq_rpc_on_loop_(rpc)) return BTQ_EINVAL;
     btq_future *f = btq_future_new();
-    if (!f) return BTQ_ENOMEM;
+    if (!f) {
+        if (err) err->code = BTQ_ENOMEM;
+        return BTQ_ENOMEM;
+    }
     int rc = btq_rpc_call_future(rpc, method, params_json, flags, f);
     if (rc) {
         btq_future_free(f);

@@ -1,7 +1,6 @@
 /* Sans-I/O JSON-RPC codec: strict validator, zero-copy lookup, request building. */
 #include "rpc/jsonrpc.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "btq/error.h"
@@ -49,11 +48,26 @@ int btq_jr_utf8_valid(const unsigned char *s, size_t n)
 }
 
 /* ---- validator -------------------------------------------------------------------------- */
+/* Members of the top-level object the classification needs (first occurrence of each). */
+enum { MK_ID, MK_ERROR, MK_RESULT, MK_METHOD, MK_PARAMS, MK_COUNT };
+
 typedef struct vstate {
     const char *end;
     int max_depth;
     int depth_err;
+    btq_jr_span *top; /* non-NULL: record the top-level object's members here */
+    int found;        /* bit per MK_* recorded */
 } vstate;
+
+static int member_key(const char *k, size_t n)
+{
+    if (n == 2) return memcmp(k, "id", 2) == 0 ? MK_ID : -1;
+    if (n == 5) return memcmp(k, "error", 5) == 0 ? MK_ERROR : -1;
+    if (n != 6) return -1;
+    if (memcmp(k, "result", 6) == 0) return MK_RESULT;
+    if (memcmp(k, "method", 6) == 0) return MK_METHOD;
+    return memcmp(k, "params", 6) == 0 ? MK_PARAMS : -1;
+}
 
 static const char *ws(const char *p, const char *e)
 {
@@ -74,11 +88,31 @@ static unsigned hexv(char c)
     return (unsigned)(c - 'A' + 10);
 }
 
+/* Nonzero when one of the 8 bytes of w is '"', '\\' or a control character (< 0x20). */
+static uint64_t str_special8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs;
+}
+
 static const char *v_string(const char *p, const char *e)
 {
     /* p at opening quote */
     p++;
     while (p < e) {
+        /* plain characters, 8 at a time */
+        while (e - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            uint64_t m = str_special8(w);
+            if (m) { /* the lowest flagged byte is always a real one */
+                p += __builtin_ctzll(m) >> 3;
+                break;
+            }
+            p += 8;
+        }
+        if (p >= e) break;
         unsigned char c = (unsigned char)*p;
         if (c == '"') return p + 1;
         if (c < 0x20) return NULL;
@@ -176,17 +210,27 @@ static const char *v_value(vstate *st, const char *p, int depth)
         p = ws(p + 1, e);
         if (p < e && *p == close) return p + 1;
         for (;;) {
+            int mk = -1;
             if (obj) {
                 p = ws(p, e);
                 if (p >= e || *p != '"') return NULL;
+                const char *ks = p + 1;
                 p = v_string(p, e);
                 if (!p) return NULL;
+                if (depth == 0 && st->top) mk = member_key(ks, (size_t)(p - 1 - ks));
                 p = ws(p, e);
                 if (p >= e || *p != ':') return NULL;
                 p++;
             }
+            if (mk >= 0) p = ws(p, e);
+            const char *vs = p;
             p = v_value(st, p, depth + 1);
             if (!p) return NULL;
+            if (mk >= 0 && !(st->found & (1 << mk))) {
+                st->found |= 1 << mk;
+                st->top[mk].p = vs;
+                st->top[mk].n = (size_t)(p - vs);
+            }
             p = ws(p, e);
             if (p >= e) return NULL;
             if (*p == ',') {
@@ -214,7 +258,7 @@ int btq_jr_json_validate(const char *s, size_t n, int max_depth)
 {
     if (!s) return BTQ_EJSON;
     if (!btq_jr_utf8_valid((const unsigned char *)s, n)) return BTQ_EUTF8;
-    vstate st = {s + n, max_depth, 0};
+    vstate st = {s + n, max_depth, 0, NULL, 0};
     const char *p = v_value(&st, s, 0);
     if (!p) return st.depth_err ? BTQ_EDEPTH : BTQ_EJSON;
     p = ws(p, s + n);
@@ -321,7 +365,7 @@ int btq_jr_json_u64(btq_jr_span s, uint64_t *v)
         char c = s.p[i];
         if (c < '0' || c > '9') return 0;
         uint64_t d = (uint64_t)(c - '0');
-        if (x > (UINT64_MAX - d) / 10) return 0;
+        if (x > UINT64_MAX / 10 || (x == UINT64_MAX / 10 && d > UINT64_MAX % 10)) return 0;
         x = x * 10 + d;
     }
     *v = x;
@@ -329,34 +373,86 @@ int btq_jr_json_u64(btq_jr_span s, uint64_t *v)
 }
 
 /* ---- JSON-RPC --------------------------------------------------------------------------- */
+/* One pass over the members of a validated object: the first occurrence of each key the
+ * classification needs (as btq_jr_json_obj_get would find it). */
+static int scan_members(btq_jr_span obj, btq_jr_span *v, int *found)
+{
+    const char *e = obj.p + obj.n, *p = ws(obj.p, e);
+    if (p >= e || *p != '{') return 0;
+    p = ws(p + 1, e);
+    while (p < e && *p == '"') {
+        const char *ks = p + 1, *ke = v_string(p, e);
+        if (!ke) return 0;
+        size_t kl = (size_t)(ke - 1 - ks);
+        int k = member_key(ks, kl);
+        p = ws(ke, e);
+        if (p >= e || *p != ':') return 0;
+        p = ws(p + 1, e);
+        const char *ve = btq_jr_json_skip(p, e);
+        if (k >= 0 && !(*found & (1 << k))) {
+            *found |= 1 << k;
+            v[k].p = p;
+            v[k].n = (size_t)(ve - p);
+        }
+        p = ws(ve, e);
+        if (p < e && *p == ',')
+            p = ws(p + 1, e);
+        else
+            break;
+    }
+    return 1;
+}
+
+static int classify_members(const btq_jr_span *v, int found, btq_jr_msg *m)
+{
+    if (found & (1 << MK_ID)) {
+        if ((found & (1 << MK_ERROR)) && v[MK_ERROR].n && v[MK_ERROR].p[0] == '{') {
+            m->is_error = 1;
+            m->error = v[MK_ERROR];
+        } else if (found & (1 << MK_RESULT)) {
+            m->result = v[MK_RESULT];
+        } else {
+            return m->kind = BTQ_JR_INVALID;
+        }
+        m->id_ok = btq_jr_json_u64(v[MK_ID], &m->id);
+        return m->kind = BTQ_JR_RESPONSE;
+    }
+    btq_jr_span params = v[MK_PARAMS];
+    if ((found & (1 << MK_METHOD)) && v[MK_METHOD].n && v[MK_METHOD].p[0] == '"' &&
+        (found & (1 << MK_PARAMS)) && params.n && params.p[0] == '{' &&
+        btq_jr_json_obj_get(params, "subscription", &m->sub) &&
+        btq_jr_json_obj_get(params, "result", &m->result)) {
+        m->method = v[MK_METHOD];
+        return m->kind = BTQ_JR_NOTIFICATION;
+    }
+    return m->kind = BTQ_JR_INVALID;
+}
+
 int btq_jr_classify(btq_jr_span obj, btq_jr_msg *m)
 {
     memset(m, 0, sizeof *m);
     const char *p = ws(obj.p, obj.p + obj.n);
     if (p >= obj.p + obj.n || *p != '{') return m->kind = BTQ_JR_INVALID;
-    btq_jr_span id, v;
-    if (btq_jr_json_obj_get(obj, "id", &id)) {
-        int has_err = btq_jr_json_obj_get(obj, "error", &v);
-        if (has_err && v.n && v.p[0] == '{') {
-            m->is_error = 1;
-            m->error = v;
-        } else if (btq_jr_json_obj_get(obj, "result", &v)) {
-            m->result = v;
-        } else {
-            return m->kind = BTQ_JR_INVALID;
-        }
-        m->id_ok = btq_jr_json_u64(id, &m->id);
-        return m->kind = BTQ_JR_RESPONSE;
-    }
-    btq_jr_span method, params;
-    if (btq_jr_json_obj_get(obj, "method", &method) && method.n && method.p[0] == '"' &&
-        btq_jr_json_obj_get(obj, "params", &params) && params.n && params.p[0] == '{' &&
-        btq_jr_json_obj_get(params, "subscription", &m->sub) &&
-        btq_jr_json_obj_get(params, "result", &m->result)) {
-        m->method = method;
-        return m->kind = BTQ_JR_NOTIFICATION;
-    }
-    return m->kind = BTQ_JR_INVALID;
+    btq_jr_span v[MK_COUNT];
+    int found = 0;
+    scan_members(obj, v, &found);
+    return classify_members(v, found, m);
+}
+
+int btq_jr_validate_classify(const char *s, size_t n, int max_depth, btq_jr_msg *m)
+{
+    memset(m, 0, sizeof *m);
+    if (!s) return BTQ_EJSON;
+    if (!btq_jr_utf8_valid((const unsigned char *)s, n)) return BTQ_EUTF8;
+    btq_jr_span v[MK_COUNT];
+    vstate st = {s + n, max_depth, 0, v, 0};
+    const char *b = ws(s, s + n);
+    const char *p = v_value(&st, s, 0);
+    if (!p) return st.depth_err ? BTQ_EDEPTH : BTQ_EJSON;
+    p = ws(p, s + n);
+    if (p != s + n) return BTQ_EJSON;
+    if (*b == '{') classify_members(v, st.found, m);
+    return 0;
 }
 
 static size_t put_utf8(char *o, unsigned cp)
@@ -445,7 +541,7 @@ void btq_jr_error_detail(btq_jr_span error, int64_t *code, char *msg, size_t cap
     /* never cut a UTF-8 sequence in half */
     if (p < e)
         while (o > 0 && ((unsigned char)msg[o - 1] & 0xC0) == 0x80)
-            o--, (void)0;
+            o--;
     if (p < e && o > 0 && ((unsigned char)msg[o - 1] & 0xC0) == 0xC0) o--;
     msg[o] = 0;
 }
@@ -454,11 +550,9 @@ int btq_jr_method_ok(const char *method)
 {
     if (!method || !*method) return 0;
     size_t n = 0;
-    for (const char *p = method; *p; p++, n++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_'))
-            return 0;
+    for (const unsigned char *p = (const unsigned char *)method; *p; p++, n++) {
+        unsigned c = *p, l = c | 0x20; /* ASCII letters fold to lower case */
+        if (!((l - 'a' < 26u) || (c - '0' < 10u) || c == '_')) return 0;
         if (n >= 128) return 0;
     }
     return 1;
@@ -485,14 +579,27 @@ int btq_jr_build_request(uint64_t id, const char *method, const char *params, si
         params_len = 2;
     }
     size_t ml = strlen(method);
-    size_t cap = headroom + 64 + ml + params_len;
+    size_t cap = headroom + 68 + ml + params_len; /* 22 + 20 + 11 + 11 + "}" + NUL */
     unsigned char *b = btq_malloc(cap);
     if (!b) return BTQ_ENOMEM;
     char *t = (char *)b + headroom;
-    int k = snprintf(t, cap - headroom,
-                     "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"method\":\"%s\",\"params\":",
-                     (unsigned long long)id, method);
-    size_t o = (size_t)k;
+    static const char pre[] = "{\"jsonrpc\":\"2.0\",\"id\":";
+    memcpy(t, pre, sizeof pre - 1);
+    size_t o = sizeof pre - 1;
+    char dig[20];
+    size_t nd = 0;
+    do {
+        dig[nd++] = (char)('0' + id % 10);
+        id /= 10;
+    } while (id);
+    while (nd)
+        t[o++] = dig[--nd];
+    memcpy(t + o, ",\"method\":\"", 11);
+    o += 11;
+    memcpy(t + o, method, ml);
+    o += ml;
+    memcpy(t + o, "\",\"params\":", 11);
+    o += 11;
     *params_off = o;
     memcpy(t + o, params, params_len);
     o += params_len;

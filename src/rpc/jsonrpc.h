@@ -53,6 +53,11 @@ typedef struct btq_jr_msg {
 /* Classify one validated JSON value (object). Returns the kind. */
 int btq_jr_classify(btq_jr_span obj, btq_jr_msg *m);
 
+/* btq_jr_json_validate and, when the text is one object, btq_jr_classify in the same pass.
+ * Returns what btq_jr_json_validate returns; on 0, *m is classified (kind BTQ_JR_INVALID when
+ * the text is not an object, e.g. a batch array). */
+int btq_jr_validate_classify(const char *s, size_t n, int max_depth, btq_jr_msg *m);
+
 /* Extract code and message from a validated error object span. msg (cap >= 1) receives the
  * message, unescaped, truncated and NUL-terminated. *code = 0 when absent or not integral. */
 void btq_jr_error_detail(btq_jr_span error, int64_t *code, char *msg, size_t cap);

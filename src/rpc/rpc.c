@@ -14,9 +14,11 @@
 #include "btq/error.h"
 #include "btq/rpc.h"
 #include "btq/scale.h" /* btq_malloc / btq_calloc / btq_realloc / btq_free only */
+#include "rpc/json_alloc.h"
 #include "rpc/jsonrpc.h"
 #include "rpc/rpc_internal.h"
 #include "rpc/rpc_util.h"
+#include "rpc/ws_client_frames.h"
 
 #define ST_ADD(rpc, f, v) __atomic_fetch_add(&(rpc)->st.f, (uint64_t)(v), __ATOMIC_RELAXED)
 #define ST_SET(rpc, f, v) __atomic_store_n(&(rpc)->st.f, (uint64_t)(v), __ATOMIC_RELAXED)
@@ -42,6 +44,7 @@ typedef struct req {
     int64_t deadline_us; /* 0 = none */
     uint32_t attempts;   /* failed connection rounds seen */
     uint8_t state, kind, nonidem, dropped;
+    uint8_t inline_buf; /* buf lives in the same allocation, right after the struct */
     sub *sub;
     batch *batch;
     uint64_t target; /* K_UNSUB_CMD: local sub id */
@@ -98,6 +101,18 @@ struct btq_rpc {
     unsigned char *wbuf;
     size_t wcap;
     uint64_t rng;
+
+    /* ws:// connections: the websocket protocol is spoken here over an lws raw socket (lws
+     * 4.1's client parser costs a function call per received byte); wss:// uses lws' ws role. */
+    int raw;            /* the current connection is a raw one */
+    int hs_state;       /* HS_* below */
+    char hs_accept[32]; /* the Sec-WebSocket-Accept the server must answer */
+    char hs_buf[4096];  /* the server's handshake answer so far */
+    size_t hs_len;
+    btq_ws_rx rx;            /* the server's frames (rpc/ws_client_frames.h) */
+    unsigned char pong[125]; /* pong owed to the server */
+    size_t pong_len;
+    int pong_pending;
 
     lws_sorted_usec_list_t sul_connect, sul_backoff, sul_deadline, sul_idle, sul_poll;
     int64_t deadline_armed_us;
@@ -196,7 +211,7 @@ static char *dupstr(const char *s)
 static void req_free(req *r)
 {
     if (!r) return;
-    btq_free(r->buf);
+    if (!r->inline_buf) btq_free(r->buf);
     btq_free(r);
 }
 
@@ -401,7 +416,7 @@ static int any_pending_sub(btq_rpc *rpc)
 }
 
 /* ---- completion --------------------------------------------------------------------------- */
-static void enqueue_unsub(btq_rpc *rpc, sub *s);
+static int enqueue_unsub(btq_rpc *rpc, sub *s);
 
 static void record(btq_rpc *rpc, const req *r, const char *kind, btq_jr_span v)
 {
@@ -500,7 +515,7 @@ static void req_answer(btq_rpc *rpc, req *r, const btq_jr_msg *m)
                 s->state = S_ACTIVE;
                 deliver_early(rpc, s);
             }
-            if (s->state == S_ZOMBIE) enqueue_unsub(rpc, s);
+            if (s->state == S_ZOMBIE && enqueue_unsub(rpc, s)) sub_unlink_free(rpc, s);
         }
     } else if (r->kind == K_UNSUB && r->sub) {
         sub_unlink_free(rpc, r->sub);
@@ -524,6 +539,7 @@ static void sul_deadline_cb(lws_sorted_usec_list_t *sul);
 static void sul_idle_cb(lws_sorted_usec_list_t *sul);
 static void start_connect(btq_rpc *rpc);
 static void kick(btq_rpc *rpc);
+static int do_write(btq_rpc *rpc);
 
 static void arm_deadline(btq_rpc *rpc)
 {
@@ -600,6 +616,7 @@ static void sul_poll_cb(lws_sorted_usec_list_t *sul)
 
 /* ---- connection --------------------------------------------------------------------------- */
 static void conn_failed(btq_rpc *rpc, const char *why);
+static void raw_reset(btq_rpc *rpc);
 
 static void sul_connect_cb(lws_sorted_usec_list_t *sul)
 {
@@ -624,6 +641,9 @@ static void start_connect(btq_rpc *rpc)
     ci.host = u->host;
     ci.origin = u->host;
     ci.local_protocol_name = "btq-jsonrpc";
+    rpc->raw = !u->tls;
+    raw_reset(rpc);
+    if (rpc->raw) ci.method = "RAW";
     if (u->tls) {
         ci.ssl_connection = LCCSCF_USE_SSL;
         if (rpc->opt.tls_insecure) {
@@ -677,6 +697,9 @@ static void fail_queued_after_round(btq_rpc *rpc)
     }
 }
 
+/* conn_failed's reason when the attempt failed for want of memory (compared by address) */
+static const char conn_oom[] = "out of memory";
+
 static void conn_failed(btq_rpc *rpc, const char *why)
 {
     rpc->attempt_handled = 1;
@@ -691,6 +714,13 @@ static void conn_failed(btq_rpc *rpc, const char *why)
              why ? why : "unknown");
     rpc_log(rpc, BTQ_RPC_LOG_WARN, "connection to %s failed: %s", rpc->url_text[rpc->url_idx],
             why ? why : "unknown");
+    if (why == conn_oom) { /* an allocation failed: what waits ends BTQ_ENOMEM, not retried */
+        while (rpc->q_head) {
+            req *r = rpc->q_head;
+            req_detach(rpc, r);
+            req_fail(rpc, r, BTQ_ENOMEM, NULL);
+        }
+    }
     if (rpc->url_idx + 1 < rpc->n_urls) {
         rpc->url_idx++;
         rpc->cstate = C_BACKOFF;
@@ -741,7 +771,7 @@ static void conn_dropped(btq_rpc *rpc, int idle_close)
                     all[k++] = r;
                 else { /* no memory for sorting: end it */
                     dl_remove(rpc, r);
-                    req_fail(rpc, r, BTQ_ECONNLOST, NULL);
+                    req_fail(rpc, r, BTQ_ENOMEM, NULL);
                 }
                 r = nx;
             }
@@ -793,7 +823,8 @@ static void conn_dropped(btq_rpc *rpc, int idle_close)
 }
 
 /* ---- inbox -------------------------------------------------------------------------------- */
-static void enqueue_unsub(btq_rpc *rpc, sub *s)
+/* Queue the node-side unsubscribe of s. BTQ_ENOMEM (nothing queued, s untouched) or 0. */
+static int enqueue_unsub(btq_rpc *rpc, sub *s)
 {
     /* internal request: <unsub>([key]) */
     size_t pl = s->key_len + 2;
@@ -802,8 +833,7 @@ static void enqueue_unsub(btq_rpc *rpc, sub *s)
     if (!params || !r) {
         btq_free(params);
         btq_free(r);
-        sub_unlink_free(rpc, s);
-        return;
+        return BTQ_ENOMEM;
     }
     params[0] = '[';
     memcpy(params + 1, s->key, s->key_len);
@@ -814,8 +844,7 @@ static void enqueue_unsub(btq_rpc *rpc, sub *s)
                              &r->params_off)) {
         btq_free(params);
         btq_free(r);
-        sub_unlink_free(rpc, s);
-        return;
+        return BTQ_ENOMEM;
     }
     btq_free(params);
     r->method_len = strlen(s->unsub_method);
@@ -830,6 +859,7 @@ static void enqueue_unsub(btq_rpc *rpc, sub *s)
         rpc->dl_head = r;
     rpc->dl_tail = r;
     q_push_back(rpc, r);
+    return 0;
 }
 
 static void handle_unsub_cmd(btq_rpc *rpc, uint64_t local)
@@ -838,9 +868,10 @@ static void handle_unsub_cmd(btq_rpc *rpc, uint64_t local)
     for (s = rpc->subs; s; s = s->next)
         if (s->local_id == local) break;
     if (!s || s->state == S_ZOMBIE) return;
-    int was_active = s->state == S_ACTIVE;
-    sub_final(rpc, s, BTQ_ECLOSED, NULL);
-    if (was_active) enqueue_unsub(rpc, s);
+    /* the final status says BTQ_ENOMEM when the node-side unsubscribe cannot even be queued */
+    int urc = s->state == S_ACTIVE ? enqueue_unsub(rpc, s) : 0;
+    sub_final(rpc, s, urc ? urc : BTQ_ECLOSED, NULL);
+    if (urc) sub_unlink_free(rpc, s);
     /* pending: the unsubscribe goes out when the subscribe answer arrives */
 }
 
@@ -889,10 +920,20 @@ static void kick(btq_rpc *rpc)
         arm_idle(rpc);
         return;
     }
-    if (rpc->cstate == C_IDLE)
+    if (rpc->cstate == C_IDLE) {
         start_connect(rpc);
-    else if (rpc->cstate == C_OPEN && rpc->wsi && rpc->inflight < rpc->opt.max_in_flight)
-        want_write(rpc);
+    } else if (rpc->cstate == C_OPEN && rpc->wsi && rpc->inflight < rpc->opt.max_in_flight) {
+        /* raw ws:// with no write slot pending: write now rather than after one more poll round
+         * (lws appends to its own buffered output if an earlier write was partial) */
+        if (rpc->raw && !rpc->want_write && !rpc->closing_idle && !rpc->kill_conn) {
+            if (do_write(rpc) < 0) {
+                rpc->kill_conn = 1; /* the next callback of this connection closes it */
+                want_write(rpc);
+            }
+        } else {
+            want_write(rpc);
+        }
+    }
 }
 
 /* ---- receive ------------------------------------------------------------------------------ */
@@ -952,39 +993,51 @@ static int handle_notification(btq_rpc *rpc, const btq_jr_msg *m)
             btq_free(x->result);
             btq_free(x);
         }
+        /* out of memory: a pending subscription may lose this notification; rather than drop it
+         * silently, end them with BTQ_ENOMEM (each is unsubscribed when its answer comes) */
+        for (sub *s = rpc->subs; s; s = s->next)
+            if (s->state == S_PENDING) sub_final(rpc, s, BTQ_ENOMEM, NULL);
+        return 0;
     }
     return bad_message(rpc, 1);
 }
 
-static int handle_obj(btq_rpc *rpc, btq_jr_span obj)
+static int handle_msg(btq_rpc *rpc, btq_jr_msg *m)
 {
-    btq_jr_msg m;
-    switch (btq_jr_classify(obj, &m)) {
+    switch (m->kind) {
     case BTQ_JR_RESPONSE: {
-        req *r = m.id_ok ? h_take(rpc, m.id) : NULL;
+        req *r = m->id_ok ? h_take(rpc, m->id) : NULL;
         if (!r) return bad_message(rpc, 1);
         r->state = R_INBOX;
         dl_remove(rpc, r);
         publish_counts(rpc); /* counters are exact when the callback runs */
-        req_answer(rpc, r, &m);
+        req_answer(rpc, r, m);
         return 0;
     }
     case BTQ_JR_NOTIFICATION:
-        return handle_notification(rpc, &m);
+        return handle_notification(rpc, m);
     default:
         return bad_message(rpc, 0);
     }
 }
 
+static int handle_obj(btq_rpc *rpc, btq_jr_span obj)
+{
+    btq_jr_msg m;
+    btq_jr_classify(obj, &m);
+    return handle_msg(rpc, &m);
+}
+
 static int process_message(btq_rpc *rpc, char *d, size_t n)
 {
     ST_ADD(rpc, bytes_received, n);
-    if (btq_jr_json_validate(d, n, BTQ_JR_MAX_DEPTH) != 0) return bad_message(rpc, 0);
+    btq_jr_msg m; /* validated and, for one object, classified in one pass */
+    if (btq_jr_validate_classify(d, n, BTQ_JR_MAX_DEPTH, &m) != 0) return bad_message(rpc, 0);
     btq_jr_span all = {d, n};
     const char *p = d;
     while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
         p++;
-    if (*p != '[') return handle_obj(rpc, all);
+    if (*p != '[') return handle_msg(rpc, &m);
     const char *it = NULL;
     btq_jr_span el;
     int any = 0;
@@ -1034,12 +1087,13 @@ static int wbuf_reserve(btq_rpc *rpc, size_t need)
     return 0;
 }
 
-/* Append one masked final text frame at rpc->wbuf + LWS_PRE + *used. */
-static int append_frame(btq_rpc *rpc, size_t *used, const unsigned char *text, size_t len)
+/* Append one masked final frame (opcode op) at rpc->wbuf + LWS_PRE + *used. */
+static int append_frame_op(btq_rpc *rpc, size_t *used, unsigned op, const unsigned char *text,
+                           size_t len)
 {
     if (wbuf_reserve(rpc, LWS_PRE + *used + 14 + len)) return BTQ_ENOMEM;
     unsigned char *o = rpc->wbuf + LWS_PRE + *used, *start = o;
-    *o++ = 0x81;
+    *o++ = (unsigned char)(0x80 | op);
     if (len < 126) {
         *o++ = (unsigned char)(0x80 | len);
     } else if (len <= 0xFFFF) {
@@ -1072,14 +1126,21 @@ static int append_frame(btq_rpc *rpc, size_t *used, const unsigned char *text, s
     for (; i < len; i++)
         o[i] = text[i] ^ key[i & 3];
     *used += (size_t)(o - start) + len;
-    ST_ADD(rpc, bytes_sent, len);
+    if (op == 1) ST_ADD(rpc, bytes_sent, len);
     return 0;
+}
+
+static int append_frame(btq_rpc *rpc, size_t *used, const unsigned char *text, size_t len)
+{
+    return append_frame_op(rpc, used, 1, text, len);
 }
 
 static int do_write(btq_rpc *rpc)
 {
     size_t used = 0;
     uint32_t cap = rpc->opt.max_in_flight ? rpc->opt.max_in_flight : 1;
+    if (rpc->pong_pending && append_frame_op(rpc, &used, 0xA, rpc->pong, rpc->pong_len) == 0)
+        rpc->pong_pending = 0;
     while (rpc->q_head && rpc->inflight < cap && used < WRITE_CHUNK) {
         req *r = rpc->q_head;
         batch *b = r->batch;
@@ -1089,6 +1150,11 @@ static int do_write(btq_rpc *rpc)
         if (rc) { /* out of memory: send what we have, retry later */
             if (b && !used) {
                 batch_dissolve(b);
+                continue;
+            }
+            if (!used) { /* not even this one frame: end it (retrying would spin) */
+                req_detach(rpc, r);
+                req_fail(rpc, r, BTQ_ENOMEM, NULL);
                 continue;
             }
             break;
@@ -1111,10 +1177,183 @@ static int do_write(btq_rpc *rpc)
     }
     publish_counts(rpc);
     if (used) {
-        int w = lws_write(rpc->wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW);
-        if (w < 0 || (size_t)w < used) return -1;
+        /* Only a negative result is a failure. lws 4.1 never leaves bytes unsent: a partial
+         * send keeps the rest in its own output list. When that list is not empty (a direct
+         * write from kick() right after a partial one) it appends all of this frame batch and
+         * returns the count it drained of the older segment, less than `used`: treating that
+         * as a failure closed a healthy connection every few hundred thousand answers. */
+        if (lws_write(rpc->wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW) < 0) return -1;
     }
     if (rpc->q_head && rpc->inflight < cap) want_write(rpc);
+    return 0;
+}
+
+/* ---- ws:// on a raw socket: handshake and frames (RFC 6455, client side) ------------------ */
+enum { HS_NONE = 0, HS_SEND = 1, HS_WAIT = 2, HS_DONE = 3 };
+
+static void raw_reset(btq_rpc *rpc)
+{
+    rpc->hs_state = HS_NONE;
+    rpc->hs_len = 0;
+    btq_ws_rx_reset(&rpc->rx);
+    rpc->pong_pending = 0;
+}
+
+static void on_established(btq_rpc *rpc)
+{
+    lws_sul_cancel(&rpc->sul_connect);
+    rpc->attempt_handled = 1;
+    rpc->cstate = C_OPEN;
+    rpc->bad_count = 0;
+    rpc->fail_rounds = 0;
+    ST_ADD(rpc, connects, 1);
+    if (rpc->reconnecting) ST_ADD(rpc, reconnects, 1);
+    rpc->reconnecting = 0;
+    rpc->ever_connected = 1;
+    btq_msgbuf_reset(&rpc->mb);
+    rpc_log(rpc, BTQ_RPC_LOG_INFO, "connected to %s", rpc->url_text[rpc->url_idx]);
+    kick(rpc);
+}
+
+/* The upgrade request, with the same headers lws' ws role sends. */
+static int raw_send_handshake(btq_rpc *rpc, struct lws *wsi)
+{
+    static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    const btq_url *u = &rpc->urls[rpc->url_idx];
+    unsigned char nonce[16];
+    if (lws_get_random(rpc->ctx, nonce, sizeof nonce) != sizeof nonce)
+        for (size_t i = 0; i < sizeof nonce; i++)
+            nonce[i] = (unsigned char)(rnd(rpc) * 256);
+    char key[32], cat[32 + sizeof guid];
+    if (lws_b64_encode_string((const char *)nonce, (int)sizeof nonce, key, (int)sizeof key) < 0)
+        return -1;
+    size_t kl = strlen(key);
+    snprintf(cat, sizeof cat, "%s%s", key, guid); /* key then the RFC 6455 GUID */
+    unsigned char sha[20];
+    lws_SHA1((const unsigned char *)cat, kl + sizeof guid - 1, sha);
+    if (lws_b64_encode_string((const char *)sha, (int)sizeof sha, rpc->hs_accept,
+                              (int)sizeof rpc->hs_accept) < 0)
+        return -1;
+    int v6 = strchr(u->host, ':') != NULL;
+    size_t need = strlen(u->path) + 2 * strlen(u->host) + 256;
+    if (wbuf_reserve(rpc, LWS_PRE + need)) return BTQ_ENOMEM;
+    char *o = (char *)rpc->wbuf + LWS_PRE;
+    int n = snprintf(o, need,
+                     "GET %s HTTP/1.1\r\nPragma: no-cache\r\nCache-Control: no-cache\r\n"
+                     "Host: %s%s%s\r\nOrigin: http://%s%s%s\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                     "Sec-WebSocket-Version: 13\r\n\r\n",
+                     u->path, v6 ? "[" : "", u->host, v6 ? "]" : "", v6 ? "[" : "", u->host,
+                     v6 ? "]" : "", key);
+    if (n < 0 || (size_t)n >= need) return -1;
+    rpc->hs_state = HS_WAIT;
+    int w = lws_write(wsi, rpc->wbuf + LWS_PRE, (size_t)n, LWS_WRITE_RAW);
+    return w < n ? -1 : 0;
+}
+
+/* One piece of a data message: reassemble (or take a whole message in place) and handle it. */
+static int raw_data(btq_rpc *rpc, unsigned char *p, size_t k, int final, int whole)
+{
+    if (whole && k <= rpc->opt.max_message_bytes) return process_message(rpc, (char *)p, k);
+    int rc = btq_msgbuf_push(&rpc->mb, p, k, final);
+    int ret = 0;
+    if (rc == BTQ_MSGBUF_DONE) {
+        ret = process_message(rpc, rpc->mb.data, rpc->mb.len);
+        btq_msgbuf_reset(&rpc->mb);
+    } else if (rc == BTQ_ETOOBIG) {
+        ret = on_too_big(rpc);
+    } else if (rc == BTQ_ENOMEM) { /* an answer is lost: what is in flight ends ENOMEM */
+        rpc->drop_status = BTQ_ENOMEM;
+        rpc->kill_conn = 1;
+        ret = -1;
+    }
+    return ret;
+}
+
+/* What the frame parser's callbacks need. */
+typedef struct raw_ctx {
+    btq_rpc *rpc;
+    struct lws *wsi;
+} raw_ctx;
+
+/* A piece of a data message from the frame parser. -1: close the connection. */
+static int raw_data_cb(void *user, unsigned char *p, size_t k, int final, int whole)
+{
+    btq_rpc *rpc = ((raw_ctx *)user)->rpc;
+    if (rpc->cstate != C_OPEN) return 0; /* closing: late answers were not asked for */
+    if (raw_data(rpc, p, k, final, whole) < 0 || rpc->kill_conn) return -1;
+    return 0;
+}
+
+/* A complete control frame. -1: close the connection. */
+static int raw_control_cb(void *user, unsigned op, const unsigned char *pl, size_t n)
+{
+    raw_ctx *c = user;
+    btq_rpc *rpc = c->rpc;
+    if (op == 0x9) { /* ping: pong with the same payload (the latest ping wins) */
+        memcpy(rpc->pong, pl, n);
+        rpc->pong_len = n;
+        rpc->pong_pending = 1;
+        want_write(rpc);
+        return 0;
+    }
+    if (op != 0x8) return 0; /* pong */
+    /* close: echo the status code, then close the socket */
+    size_t used = 0;
+    if (append_frame_op(rpc, &used, 0x8, pl, n >= 2 ? 2 : 0) == 0)
+        (void)lws_write(c->wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW);
+    return -1;
+}
+
+/* Frames the server sent (rpc/ws_client_frames.c parses them). -1: close the connection; a
+ * protocol violation is logged with its reason. */
+static int raw_frames(btq_rpc *rpc, struct lws *wsi, unsigned char *p, size_t n)
+{
+    raw_ctx c = {rpc, wsi};
+    const btq_ws_rx_cb cb = {raw_data_cb, raw_control_cb, &c};
+    int rc = btq_ws_rx_feed(&rpc->rx, p, n, &cb);
+    if (rc == BTQ_EPROTOCOL) {
+        rpc_log(rpc, BTQ_RPC_LOG_WARN, "websocket protocol violation by the server: %s",
+                rpc->rx.why);
+        return -1;
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+/* Bytes from a raw connection: the handshake answer first, then frames. */
+static int raw_rx(btq_rpc *rpc, struct lws *wsi, unsigned char *p, size_t n)
+{
+    if (rpc->hs_state == HS_WAIT) {
+        size_t room = sizeof rpc->hs_buf - 1 - rpc->hs_len, k = n < room ? n : room;
+        memcpy(rpc->hs_buf + rpc->hs_len, p, k);
+        size_t old = rpc->hs_len;
+        rpc->hs_len += k;
+        rpc->hs_buf[rpc->hs_len] = 0;
+        char *end = strstr(rpc->hs_buf + (old > 3 ? old - 3 : 0), "\r\n\r\n");
+        if (!end) {
+            if (rpc->hs_len < sizeof rpc->hs_buf - 1) return 0;
+            conn_failed(rpc, "websocket handshake: answer too long");
+            return -1;
+        }
+        size_t hl = (size_t)(end + 4 - rpc->hs_buf);
+        char why[128];
+        const char *bad = btq_ws_hs_check(rpc->hs_buf, hl, rpc->hs_accept, why, sizeof why);
+        if (bad) {
+            conn_failed(rpc, bad);
+            return -1;
+        }
+        rpc->hs_state = HS_DONE;
+        on_established(rpc);
+        size_t used = hl - old; /* of this chunk */
+        p += used;
+        n -= used;
+    }
+    if (rpc->hs_state != HS_DONE) return n ? -1 : 0;
+    int rc = n ? raw_frames(rpc, wsi, p, n) : 0;
+    publish_counts(rpc);
+    drain_inbox(rpc);
+    if (rc < 0 || rpc->kill_conn) return -1;
+    kick(rpc);
     return 0;
 }
 
@@ -1145,18 +1384,45 @@ static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         break;
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         if (wsi != rpc->wsi || rpc->cstate != C_CONNECTING) return -1;
-        lws_sul_cancel(&rpc->sul_connect);
-        rpc->attempt_handled = 1;
-        rpc->cstate = C_OPEN;
-        rpc->bad_count = 0;
-        rpc->fail_rounds = 0;
-        ST_ADD(rpc, connects, 1);
-        if (rpc->reconnecting) ST_ADD(rpc, reconnects, 1);
-        rpc->reconnecting = 0;
-        rpc->ever_connected = 1;
-        btq_msgbuf_reset(&rpc->mb);
-        rpc_log(rpc, BTQ_RPC_LOG_INFO, "connected to %s", rpc->url_text[rpc->url_idx]);
-        kick(rpc);
+        on_established(rpc);
+        break;
+    case LWS_CALLBACK_RAW_CONNECTED: /* TCP up: send the upgrade (may come from inside connect) */
+        if (!rpc->raw || rpc->cstate != C_CONNECTING || (rpc->wsi && wsi != rpc->wsi)) return -1;
+        rpc->wsi = wsi;
+        rpc->hs_state = HS_SEND;
+        rpc->want_write = 0;
+        want_write(rpc);
+        break;
+    case LWS_CALLBACK_RAW_RX:
+        if (wsi != rpc->wsi || !rpc->raw) return -1;
+        if (rpc->cstate != C_CONNECTING && rpc->cstate != C_OPEN) break;
+        return raw_rx(rpc, wsi, in, len);
+    case LWS_CALLBACK_RAW_WRITEABLE:
+        if (wsi != rpc->wsi || !rpc->raw) return -1;
+        rpc->want_write = 0;
+        if (rpc->hs_state == HS_SEND) {
+            int hrc = raw_send_handshake(rpc, wsi);
+            if (hrc < 0) {
+                conn_failed(rpc,
+                            hrc == BTQ_ENOMEM ? conn_oom : "cannot send the websocket handshake");
+                return -1;
+            }
+            break;
+        }
+        if (rpc->cstate != C_OPEN) return -1;
+        if (rpc->kill_conn) return -1;
+        if (rpc->closing_idle) {
+            if (is_idle(rpc)) {
+                rpc->cstate = C_CLOSING;
+                static const unsigned char normal[2] = {1000 >> 8, 1000 & 0xFF};
+                size_t used = 0;
+                if (append_frame_op(rpc, &used, 0x8, normal, 2) == 0)
+                    (void)lws_write(wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW);
+                return -1;
+            }
+            rpc->closing_idle = 0;
+        }
+        if (do_write(rpc) < 0) return -1;
         break;
     case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
         /* lws' OpenSSL verify callback, once per certificate of the chain: len = preverify_ok.
@@ -1187,7 +1453,8 @@ static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
             btq_msgbuf_reset(&rpc->mb);
         } else if (rc == BTQ_ETOOBIG) {
             ret = on_too_big(rpc);
-        } else if (rc == BTQ_ENOMEM) {
+        } else if (rc == BTQ_ENOMEM) { /* an answer is lost: what is in flight ends ENOMEM */
+            rpc->drop_status = BTQ_ENOMEM;
             rpc->kill_conn = 1;
             ret = -1;
         }
@@ -1214,6 +1481,7 @@ static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         if (do_write(rpc) < 0) return -1;
         break;
     case LWS_CALLBACK_CLIENT_CLOSED:
+    case LWS_CALLBACK_RAW_CLOSE:
     case LWS_CALLBACK_WSI_DESTROY:
         if (wsi != rpc->wsi) break;
         if (rpc->cstate == C_CONNECTING) {
@@ -1263,18 +1531,25 @@ static void free_urls(btq_rpc *rpc)
     btq_free(rpc->urls);
 }
 
+static int oom(btq_error *err)
+{
+    if (err) set_err(err, BTQ_ENOMEM, NULL);
+    return BTQ_ENOMEM;
+}
+
 int btq_rpc_new(const btq_rpc_options *opt, btq_rpc **out, btq_error *err)
 {
     if (err) btq_error_clear(err);
     if (!opt || !out) return BTQ_EINVAL;
     *out = NULL;
+    btq__json_init(); /* cJSON through the btq hooks, before any thread of ours uses it */
     if (!opt->url) {
         if (err) set_err(err, BTQ_EURL, "no endpoint URL given");
         return BTQ_EURL;
     }
     if (opt->n_fallback_urls && !opt->fallback_urls) return BTQ_EINVAL;
     btq_rpc *rpc = btq_calloc(1, sizeof *rpc);
-    if (!rpc) return BTQ_ENOMEM;
+    if (!rpc) return oom(err);
     rpc->opt = *opt;
     rpc->opt.fallback_urls = NULL;
     rpc->opt.ca_file = NULL;
@@ -1289,29 +1564,32 @@ int btq_rpc_new(const btq_rpc_options *opt, btq_rpc **out, btq_error *err)
     if (!rpc->urls || !rpc->url_text) {
         free_urls(rpc);
         btq_free(rpc);
-        return BTQ_ENOMEM;
+        return oom(err);
     }
     for (size_t i = 0; i < rpc->n_urls; i++) {
         const char *s = i ? opt->fallback_urls[i - 1] : opt->url;
         int rc = btq_url_parse(s, &rpc->urls[i]);
         if (!rc) rc = btq_url_check(&rpc->urls[i], opt->allow_plain_ws);
+        /* logs and messages show the URL without user-info and query (credentials) */
+        char shown[BTQ_URL_HOST_MAX + BTQ_URL_PATH_MAX + 16];
+        btq_url_display(s, shown, sizeof shown);
         if (rc) {
             if (err) {
                 set_err(err, rc, NULL);
                 snprintf(err->message, sizeof err->message, "%s: %.180s",
                          rc == BTQ_EURL ? "invalid endpoint URL"
                                         : "plain ws:// to a non-loopback host needs opt-in",
-                         s ? s : "(null)");
+                         shown);
             }
             free_urls(rpc);
             btq_free(rpc);
             return rc;
         }
-        rpc->url_text[i] = dupstr(s);
+        rpc->url_text[i] = dupstr(shown);
         if (!rpc->url_text[i]) {
             free_urls(rpc);
             btq_free(rpc);
-            return BTQ_ENOMEM;
+            return oom(err);
         }
     }
     if (opt->record_path) {
@@ -1322,6 +1600,12 @@ int btq_rpc_new(const btq_rpc_options *opt, btq_rpc **out, btq_error *err)
             btq_free(rpc);
             return BTQ_EIO;
         }
+    }
+    if (h_grow(rpc)) { /* the in-flight table exists from the start: h_insert cannot fail */
+        if (rpc->rec) fclose(rpc->rec);
+        free_urls(rpc);
+        btq_free(rpc);
+        return oom(err);
     }
     pthread_mutex_init(&rpc->lock, NULL);
     btq_msgbuf_init(&rpc->mb, rpc->opt.max_message_bytes);
@@ -1337,6 +1621,7 @@ int btq_rpc_new(const btq_rpc_options *opt, btq_rpc **out, btq_error *err)
     info.uid = -1;
     info.user = rpc;
     info.fd_limit_per_thread = 16;
+    info.pt_serv_buf_size = 32768; /* raw ws:// reads: many pipelined answers per recv */
     info.client_ssl_ca_filepath = opt->ca_file;
     int any_tls = 0;
     for (size_t i = 0; i < rpc->n_urls; i++)
@@ -1349,6 +1634,7 @@ int btq_rpc_new(const btq_rpc_options *opt, btq_rpc **out, btq_error *err)
         if (err) set_err(err, BTQ_EINTERNAL, "cannot create the websocket context");
         pthread_mutex_destroy(&rpc->lock);
         if (rpc->rec) fclose(rpc->rec);
+        btq_free(rpc->htab);
         free_urls(rpc);
         btq_free(rpc);
         return opt->ca_file ? BTQ_ETLS : BTQ_EINTERNAL;
@@ -1360,6 +1646,7 @@ int btq_rpc_new(const btq_rpc_options *opt, btq_rpc **out, btq_error *err)
             lws_context_destroy(rpc->ctx);
             pthread_mutex_destroy(&rpc->lock);
             if (rpc->rec) fclose(rpc->rec);
+            btq_free(rpc->htab);
             free_urls(rpc);
             btq_free(rpc);
             return BTQ_EINTERNAL;
@@ -1440,17 +1727,19 @@ void btq_rpc_free(btq_rpc *rpc)
 static req *make_req(btq_rpc *rpc, uint64_t id, const char *method, const char *params,
                      unsigned flags, btq_rpc_cb cb, void *user, int *rc)
 {
-    req *r = btq_calloc(1, sizeof *r);
-    if (!r) {
-        *rc = BTQ_ENOMEM;
-        return NULL;
-    }
-    *rc = btq_jr_build_request(id, method, params, params ? strlen(params) : 0, 0, &r->buf, &r->len,
-                               &r->params_off);
-    if (*rc) {
-        btq_free(r);
-        return NULL;
-    }
+    /* one allocation: the struct, then the request text */
+    const size_t head = (sizeof(req) + 15) & ~(size_t)15;
+    unsigned char *mem;
+    size_t len, params_off;
+    *rc = btq_jr_build_request(id, method, params, params ? strlen(params) : 0, head, &mem, &len,
+                               &params_off);
+    if (*rc) return NULL;
+    req *r = (req *)(void *)mem;
+    memset(r, 0, sizeof *r);
+    r->buf = mem + head;
+    r->inline_buf = 1;
+    r->len = len;
+    r->params_off = params_off;
     r->id = id;
     r->method_len = strlen(method);
     r->cb = cb;

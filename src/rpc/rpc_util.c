@@ -2,11 +2,13 @@
 #include "rpc/rpc_util.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "btq/error.h"
+#include "btq/rpc.h"   /* btq_url_redact */
 #include "btq/scale.h" /* btq_malloc / btq_realloc / btq_free only */
 
 static int is_loopback(const char *h)
@@ -103,6 +105,60 @@ int btq_url_check(const btq_url *u, int allow_plain_ws)
 {
     if (!u->tls && !u->loopback && !allow_plain_ws) return BTQ_EINSECURE;
     return 0;
+}
+
+/* btq_url_display's work; *total = the length of the whole redacted text (even when it does not
+ * fit). Returns the length written (at most cap - 1). */
+static size_t url_display(const char *s, char *out, size_t cap, size_t *total)
+{
+    size_t o = 0, t = 0;
+    *total = 0;
+    if (!cap) return 0;
+#define PUT(c)                                                                                     \
+    do {                                                                                           \
+        t++;                                                                                       \
+        if (o + 1 < cap) out[o++] = (c);                                                           \
+    } while (0)
+    if (!s) s = "(null)";
+    const char *auth = strstr(s, "://");
+    auth = auth ? auth + 3 : s;
+    const char *auth_end = auth + strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *q = auth; q < auth_end; q++)
+        if (*q == '@') at = q; /* the last '@' ends the user-info */
+    for (const char *q = s; *q; q++) {
+        if (q == auth && at) {
+            for (const char *r = "***@"; *r; r++)
+                PUT(*r);
+            q = at;
+            continue;
+        }
+        if (*q == '?' || *q == '#') { /* query and fragment: may carry keys */
+            for (const char *r = "?***"; *r; r++)
+                PUT(*r);
+            break;
+        }
+        PUT((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f ? '?' : *q);
+    }
+#undef PUT
+    out[o] = 0;
+    *total = t;
+    return o;
+}
+
+size_t btq_url_display(const char *s, char *out, size_t cap)
+{
+    size_t total;
+    return url_display(s, out, cap, &total);
+}
+
+int btq_url_redact(const char *url, char *out, size_t cap)
+{
+    if (!url || !out || !cap) return BTQ_EINVAL;
+    size_t total;
+    url_display(url, out, cap, &total);
+    if (total >= cap || total > INT_MAX) return BTQ_ENOSPACE;
+    return (int)total;
 }
 
 uint32_t btq_backoff_ms(uint32_t initial_ms, uint32_t max_ms, unsigned n, double r)

@@ -21,6 +21,10 @@ typedef struct btq_url {
 int btq_url_parse(const char *s, btq_url *u);
 /* 0 if the URL may be used: BTQ_EINSECURE for ws:// to a non-loopback host unless allow. */
 int btq_url_check(const btq_url *u, int allow_plain_ws);
+/* The URL as logs and error messages show it: user-info ("user:password@") and the query
+ * (often an API key) replaced by "***", NUL-terminated in out (truncated to cap). Works on any
+ * text, valid URL or not. Returns the length written. */
+size_t btq_url_display(const char *s, char *out, size_t cap);
 
 /* Reconnect delay for failure number n (0-based): min(initial * 2^n, max), then jitter in
  * [-25 %, +25 %] from r in [0, 1), never above max and at least 1 ms. */
