@@ -27,7 +27,7 @@ int main(int argc, char **argv)
     btq_pin *pin = NULL;
     int rc = btq_client_new(&o, &c, &err);
     if (!rc) rc = btq_client_pin(c, NULL, &pin, &err); /* the head, with its runtime */
-    btq_balance b;
+    btq_balance b = {0};
     const char *addr = argv[2];
     if (!rc) rc = btq_balances(pin, &addr, 1, &b, &err);
     if (rc) {

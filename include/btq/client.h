@@ -77,6 +77,7 @@ typedef struct btq_client_options {
     const char *ca_file;            /* passed to the transport; copied */
     btq_rpc_log_fn log;             /* transport log callback, NULL = silent */
     void *log_user;
+    int log_level; /* highest level passed to log (btq/rpc.h), default BTQ_RPC_LOG_WARN */
 } btq_client_options;
 
 /* Defaults: no URL (network "finney" when neither url nor network is set), prefix 42. */
@@ -181,10 +182,11 @@ typedef struct btq_storage_req {
 int btq_storage_key_build(const btq_pin *pin, const btq_storage_req *req, uint8_t **out,
                           size_t *out_len, btq_error *err);
 
-/* One entry. */
+/* One entry (state_getStorage at the pin). */
 int btq_storage_get(const btq_pin *pin, const btq_storage_req *req, btq_result **out,
                     btq_error *err);
-/* n entries at once (state_queryStorageAt, split in chunks sent concurrently). out[0..n) gets
+/* n entries at once (state_queryStorageAt, split in chunks of 256 keys sent concurrently; one
+ * entry: state_getStorage). out[0..n) gets
  * one result each (all or nothing: on error nothing is left to free). */
 int btq_storage_get_many(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
                          btq_result **out, btq_error *err);
@@ -194,9 +196,10 @@ int btq_storage_get_many(const btq_pin *pin, const btq_storage_req *reqs, size_t
  * op (also on error). Several ops may be in flight at once. */
 typedef struct btq_storage_op btq_storage_op;
 int btq_storage_start(const btq_pin *pin, const btq_storage_req *reqs, size_t n,
-                      btq_storage_op **op, btq_error *err);
+                      btq_storage_op **out, btq_error *err);
 int btq_storage_finish(btq_storage_op *op, int timeout_ms, btq_result **out, btq_error *err);
-/* Abandon a started op without results (waits for its requests to end). NULL no-op. */
+/* Abandon a started op without results. Returns at once: answers still outstanding are
+ * dropped when they arrive (their memory is released then). NULL no-op. */
 void btq_storage_op_free(btq_storage_op *op);
 
 /* Async-callback form (decoded). status 0: results[0..n) one per request, each TRANSFERRED to
@@ -205,7 +208,9 @@ void btq_storage_op_free(btq_storage_op *op);
  * with code = status. n == 0 requests: status 0 and results NULL. */
 typedef void (*btq_storage_cb)(int status, btq_result **results, size_t n, const btq_error *err,
                                void *user);
-/* Send the n requests (state_queryStorageAt chunks, concurrently) and return at once.
+/* Send the n requests (state_queryStorageAt chunks, concurrently; one request:
+ * state_getStorage) and return at once. Many independent reads: one call per read, all in
+ * flight together, is the intended use (each costs one small request and one callback).
  * Returns 0: cb runs exactly once, later. Returns an error (invalid request such as an unknown
  * pallet / item or a bad key, BTQ_EINVAL, BTQ_ENOMEM, a transport submission error, or
  * BTQ_ECLOSED while the client is being freed): cb never runs; err says why.

@@ -7,8 +7,9 @@
 #include "chain/chain_internal.h"
 #include "scale_internal.h"
 
-#define SS58_CONTEXT "SS58PRE"
 #define SS58_CONTEXT_LEN 7
+/* The checksum's context prefix: bytes, not a C string (no NUL goes into the hash). */
+static const uint8_t SS58_CONTEXT[SS58_CONTEXT_LEN] = {'S', 'S', '5', '8', 'P', 'R', 'E'};
 #define SS58_MAX_BYTES (2 + BTQ_SS58_MAX_PAYLOAD + 2)
 
 int btq_ss58_prefix_valid(uint32_t prefix)

@@ -22,6 +22,25 @@ static int account_fields(const btq_value *v, btq_balance *b, btq_error *err)
     return 0;
 }
 
+typedef struct balances_ctx {
+    const btq_storage_entry *e;
+    const btq_registry *reg;
+    btq_value_doc *doc; /* one doc, reused for every account */
+    btq_balance *out;
+} balances_ctx;
+
+/* Decode one AccountInfo (absent: the entry's default) straight from the answer. */
+static int balance_cb(void *user, size_t i, const uint8_t *val, size_t len, btq_error *err)
+{
+    balances_ctx *bc = user;
+    const uint8_t *b = val ? val : bc->e->default_value;
+    size_t bl = val ? len : bc->e->default_len;
+    const btq_value *root;
+    int rc = btq_value_doc_decode(bc->doc, bc->reg, bc->e->value_type, b, bl, BTQ_VALUE_EXACT,
+                                  &root, NULL, err);
+    return rc ? rc : account_fields(root, &bc->out[i], err);
+}
+
 int btq_balances_ids(const btq_pin *pin, const uint8_t (*ids)[32], size_t n, btq_balance *out,
                      btq_error *err)
 {
@@ -29,41 +48,40 @@ int btq_balances_ids(const btq_pin *pin, const uint8_t (*ids)[32], size_t n, btq
     const btq_storage_entry *e = btq_metadata_storage(pin->md, "System", "Account");
     if (!e || e->nhashers != 1)
         return btq__cl_fail(err, BTQ_ENOTFOUND, "no map System.Account in the runtime");
-    uint8_t **keys = btq_calloc(n ? n : 1, sizeof *keys);
-    size_t *klens = btq_calloc(n ? n : 1, sizeof *klens);
+    /* the entry's hashed prefix once (from the first key), then prefix || hasher(id) each */
+    uint8_t *k0 = NULL;
+    size_t k0len = 0;
     int rc = 0;
-    if (!keys || !klens) rc = btq__cl_fail(err, BTQ_ENOMEM, NULL);
-    for (size_t i = 0; i < n && !rc; i++) {
-        btq_key k = {BTQ_KEY_SCALE, NULL, NULL, ids[i], 32};
+    if (n) {
+        btq_key k = {BTQ_KEY_SCALE, NULL, NULL, ids[0], 32};
         btq_storage_req r = {"System", "Account", &k, 1};
-        rc = btq_storage_key_build(pin, &r, &keys[i], &klens[i], err);
+        rc = btq_storage_key_build(pin, &r, &k0, &k0len, err);
+        if (!rc && k0len < 32)
+            rc = btq__cl_fail(err, BTQ_EPROTOCOL, "System.Account key too short");
     }
-    btq__fetch *f = NULL;
-    if (!rc) rc = btq__fetch_start(pin, keys, klens, n, &f, err);
-    if (keys)
-        for (size_t i = 0; i < n; i++) { /* the fetch holds its own copy of the keys */
-            btq_free(keys[i]);
-            keys[i] = NULL;
-        }
-    if (!rc) rc = btq__fetch_finish(f, -1, keys, klens, err); /* keys now hold the values */
-    btq__fetch_free(f);
-    btq_value_doc *doc = rc ? NULL : btq_value_doc_new();
-    if (!rc && !doc) rc = btq__cl_fail(err, BTQ_ENOMEM, NULL);
-    const btq_registry *reg = btq_metadata_registry(pin->md);
+    btq__keyset ks;
+    memset(&ks, 0, sizeof ks);
+    if (!rc && (rc = btq__keyset_init(&ks, n, n * (2 * k0len + 3) + 1)) != 0)
+        btq__cl_fail(err, rc, NULL);
+    btq_writer w;
+    btq_writer_init(&w);
     for (size_t i = 0; i < n && !rc; i++) {
-        const uint8_t *b = keys[i] ? keys[i] : e->default_value;
-        size_t bl = keys[i] ? klens[i] : e->default_len;
-        const btq_value *root;
-        rc =
-            btq_value_doc_decode(doc, reg, e->value_type, b, bl, BTQ_VALUE_EXACT, &root, NULL, err);
-        if (!rc) rc = account_fields(root, &out[i], err);
+        btq_writer_reset(&w);
+        btq_write_raw(&w, k0, 32);
+        rc = btq_storage_key_write_part(&w, e->hashers[0], ids[i], 32);
+        if (!rc) rc = w.err ? w.err : btq__keyset_add(&ks, w.buf, w.len);
+        if (rc) btq__cl_fail(err, rc, NULL);
     }
-    btq_value_doc_free(doc);
-    if (keys)
-        for (size_t i = 0; i < n; i++)
-            btq_free(keys[i]);
-    btq_free(keys);
-    btq_free(klens);
+    btq_writer_free(&w);
+    btq_free(k0);
+    btq__fetch *f = NULL;
+    if (!rc) rc = btq__fetch_start_keys(pin, &ks, NULL, NULL, &f, err);
+    btq__keyset_free(&ks);
+    balances_ctx bc = {e, btq_metadata_registry(pin->md), NULL, out};
+    if (!rc && !(bc.doc = btq_value_doc_new())) rc = btq__cl_fail(err, BTQ_ENOMEM, NULL);
+    if (!rc) rc = btq__fetch_visit(f, -1, balance_cb, &bc, err);
+    btq__fetch_free(f);
+    btq_value_doc_free(bc.doc);
     return rc;
 }
 
@@ -123,8 +141,8 @@ int btq_tempo(const btq_pin *pin, const uint16_t *netuids, size_t n, uint16_t *o
     btq_key *keys = btq_calloc(n + 1, sizeof *keys);
     char(*txt)[8] = btq_calloc(n + 1, sizeof *txt);
     btq_result **res = btq_calloc(2 * n + 1, sizeof *res);
-    int rc = 0;
-    if (!reqs || !keys || !txt || !res) rc = btq__cl_fail(err, BTQ_ENOMEM, NULL);
+    int rc = !reqs || !keys || !txt || !res ? BTQ_ENOMEM : 0;
+    if (rc) btq__cl_fail(err, rc, NULL);
     for (size_t i = 0; i < n && !rc; i++) {
         snprintf(txt[i], sizeof txt[i], "%u", (unsigned)netuids[i]);
         keys[i].kind = BTQ_KEY_JSON;
@@ -184,7 +202,10 @@ int btq_tempo_all(const btq_pin *pin, uint16_t **netuids, uint16_t **tempos, siz
     size_t cnt = btq_map_count(m), k = 0;
     uint16_t *ids = btq_malloc((cnt ? cnt : 1) * sizeof *ids);
     uint16_t *ts = btq_malloc((cnt ? cnt : 1) * sizeof *ts);
-    if (!ids || !ts) rc = btq__cl_fail(err, BTQ_ENOMEM, NULL);
+    if (!ids || !ts) {
+        rc = BTQ_ENOMEM;
+        btq__cl_fail(err, rc, NULL);
+    }
     for (size_t i = 0; i < cnt && !rc; i++) {
         bool added = false;
         uint64_t id = 0;
@@ -242,9 +263,11 @@ static int wallet_file(const char *path, char out[BTQ_SS58_ADDRESS_CAP], btq_err
     if (rc == BTQ_ENOMEM) return btq__cl_fail(err, rc, NULL);
     if (rc) return btq__cl_fail(err, BTQ_EWALLET, "cannot read wallet file %s", path);
     size_t tl = strlen(text);
-    cJSON *j = cJSON_Parse(text);
+    int prc = 0;
+    cJSON *j = btq__json_parse(text, tl, NULL, &prc);
     memset(text, 0, tl); /* hotkey files may hold secrets: wipe */
     btq_free(text);
+    if (prc == BTQ_ENOMEM) return btq__cl_fail(err, BTQ_ENOMEM, NULL);
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "ss58Address");
     rc = 0;
     if (!cJSON_IsString(a) || strlen(a->valuestring) >= BTQ_SS58_ADDRESS_CAP ||

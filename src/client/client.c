@@ -143,6 +143,7 @@ void btq_client_options_init(btq_client_options *o)
     if (!o) return;
     memset(o, 0, sizeof *o);
     o->ss58_prefix = BTQ_SS58_DEFAULT_PREFIX;
+    o->log_level = BTQ_RPC_LOG_WARN;
 }
 
 int btq_client_new(const btq_client_options *o, btq_client **out, btq_error *err)
@@ -187,6 +188,7 @@ int btq_client_new(const btq_client_options *o, btq_client **out, btq_error *err
     ro.ca_file = o->ca_file;
     ro.log = o->log;
     ro.log_user = o->log_user;
+    ro.log_level = o->log_level;
     int rc = btq_rpc_new(&ro, &c->rpc, err);
     if (rc) {
         btq_client_free(c);
@@ -251,10 +253,41 @@ int btq__cl_call_json(btq_client *c, const char *method, const char *params, cJS
     size_t len = 0;
     int rc = btq_client_rpc(c, method, params, &res, &len, err);
     if (rc) return rc;
-    cJSON *j = cJSON_ParseWithLength(res, len);
+    int prc = 0;
+    cJSON *j = btq__json_parse(res, len, NULL, &prc);
     btq_free(res);
+    if (prc == BTQ_ENOMEM) return btq__cl_fail(err, BTQ_ENOMEM, NULL);
     if (!j) return btq__cl_fail(err, BTQ_EPROTOCOL, "%s: the node's result is not JSON", method);
     *out = j;
+    return 0;
+}
+
+int btq__cl_call_hex(btq_client *c, const char *method, const char *params, uint8_t **out,
+                     size_t *len, int *is_null, const char *bad_msg, btq_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    if (is_null) *is_null = 0;
+    char *res = NULL;
+    size_t rl = 0;
+    int rc = btq_client_rpc(c, method, params, &res, &rl, err);
+    if (rc) return rc;
+    /* the text is validated JSON: a plain "0x…" string is decoded in place */
+    rc = btq__json_hex_result(res, rl, out, len, is_null);
+    if (rc == BTQ_EPROTOCOL) { /* escapes, or not a string: through the JSON tree */
+        int prc = 0;
+        cJSON *j = btq__json_parse(res, rl, NULL, &prc);
+        if (prc == BTQ_ENOMEM)
+            rc = BTQ_ENOMEM;
+        else if (cJSON_IsString(j))
+            rc = btq__hex_to_bytes(j->valuestring, strlen(j->valuestring), out, len);
+        else if (is_null && cJSON_IsNull(j))
+            rc = 0, *is_null = 1;
+        cJSON_Delete(j);
+    }
+    btq_free(res);
+    if (rc == BTQ_ENOMEM) return btq__cl_fail(err, rc, NULL);
+    if (rc) return btq__cl_fail(err, BTQ_EPROTOCOL, "%s", bad_msg);
     return 0;
 }
 
@@ -342,7 +375,7 @@ static int fetch_genesis(btq_client *c, btq_error *err)
     cJSON *j = NULL;
     int rc = btq__cl_call_json(c, "chain_getBlockHash", "[0]", &j, err);
     if (rc) return rc;
-    if (!cJSON_IsString(j) || !is_hash_hex(j->valuestring)) {
+    if (!j || !cJSON_IsString(j) || !is_hash_hex(j->valuestring)) {
         cJSON_Delete(j);
         return btq__cl_fail(err, BTQ_EPROTOCOL, "chain_getBlockHash(0): not a block hash");
     }
@@ -364,7 +397,6 @@ static int download_metadata(btq_client *c, const char *hash, uint32_t spec, btq
     uint8_t *bytes = NULL;
     size_t len = 0;
     int rc;
-    cJSON *j = NULL;
     if (!c->prefer_v14) {
         snprintf(params, sizeof params, "[\"Metadata_metadata_at_version\",\"0x0f000000\",\"%s\"]",
                  hash);
@@ -373,18 +405,11 @@ static int download_metadata(btq_client *c, const char *hash, uint32_t spec, btq
         pthread_mutex_unlock(&c->mu);
         btq_error e;
         btq_error_clear(&e);
-        rc = btq__cl_call_json(c, "state_call", params, &j, &e);
+        uint8_t *opt = NULL;
+        size_t optlen = 0;
+        rc = btq__cl_call_hex(c, "state_call", params, &opt, &optlen, NULL,
+                              "Metadata_metadata_at_version: result is not hex", &e);
         if (rc == 0) {
-            uint8_t *opt = NULL;
-            size_t optlen = 0;
-            if (!cJSON_IsString(j) ||
-                btq__hex_to_bytes(j->valuestring, strlen(j->valuestring), &opt, &optlen) != 0) {
-                cJSON_Delete(j);
-                return btq__cl_fail(err, BTQ_EPROTOCOL,
-                                    "Metadata_metadata_at_version: result is not hex");
-            }
-            cJSON_Delete(j);
-            j = NULL;
             const uint8_t *p = NULL;
             size_t n = 0;
             int urc = btq_metadata_unwrap_opaque(opt, optlen, &p, &n);
@@ -394,7 +419,7 @@ static int download_metadata(btq_client *c, const char *hash, uint32_t spec, btq
                                     urc == BTQ_EBADVARIANT ? "malformed Option tag"
                                                            : "malformed Option<OpaqueMetadata>");
             }
-            if (p) {
+            if (p && opt) { /* p points into opt */
                 memmove(opt, p, n);
                 bytes = opt;
                 len = n;
@@ -412,14 +437,9 @@ static int download_metadata(btq_client *c, const char *hash, uint32_t spec, btq
         pthread_mutex_lock(&c->mu);
         c->fetches++;
         pthread_mutex_unlock(&c->mu);
-        rc = btq__cl_call_json(c, "state_getMetadata", params, &j, err);
+        rc = btq__cl_call_hex(c, "state_getMetadata", params, &bytes, &len, NULL,
+                              "state_getMetadata: result is not hex", err);
         if (rc) return rc;
-        if (!cJSON_IsString(j) ||
-            btq__hex_to_bytes(j->valuestring, strlen(j->valuestring), &bytes, &len) != 0) {
-            cJSON_Delete(j);
-            return btq__cl_fail(err, BTQ_EPROTOCOL, "state_getMetadata: result is not hex");
-        }
-        cJSON_Delete(j);
     }
     rc = parse_checked(bytes, len, spec, out, err);
     if (rc == 0 && c->cache_dir && fetch_genesis(c, NULL) == 0) disk_store(c, spec, bytes, len);
@@ -515,7 +535,7 @@ static int head_hash(btq_client *c, const char *method, const char *params, char
         cJSON_Delete(j);
         return btq__cl_fail(err, BTQ_EBLOCK, "%s: the node has no such block", method);
     }
-    if (!cJSON_IsString(j) || !is_hash_hex(j->valuestring)) {
+    if (!j || !cJSON_IsString(j) || !is_hash_hex(j->valuestring)) {
         cJSON_Delete(j);
         return btq__cl_fail(err, BTQ_EPROTOCOL, "%s: the answer is not a block hash", method);
     }

@@ -6,6 +6,7 @@
 
 #include "btq/chain.h"
 #include "btq/value_json.h"
+#include "rpc/json_alloc.h"
 #include "scale_internal.h"
 #include "value_internal.h"
 
@@ -256,6 +257,7 @@ static btq_value *account_from_ss58(jin *c, uint32_t id, const cJSON *j, int dep
     if (n != 32) return fail(c, rc, BTQ_ESS58LEN, "not a 32-byte account", s);
     char hex[2 * 32 + 3];
     btq_hex_encode(raw, 32, 1, hex, sizeof hex);
+    btq__json_init();
     cJSON *tmp = cJSON_CreateString(hex);
     if (!tmp) return oom(c, rc);
     btq_value *v = build(c, id, tmp, depth, rc);
@@ -379,7 +381,9 @@ static int from_json(const btq_registry *reg, uint32_t type_id, const char *json
     if (err) err->path[0] = '\0';
     if (!reg || !json || !doc || !out) return btq__error_set(err, BTQ_EINVAL, 0, "bad args");
     const char *end = NULL;
-    cJSON *j = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    int prc = 0;
+    cJSON *j = btq__json_parse(json, len, &end, &prc);
+    if (prc == BTQ_ENOMEM) return btq__error_set(err, BTQ_ENOMEM, 0, "out of memory");
     if (!j) {
         size_t at = end && end >= json ? (size_t)(end - json) : 0;
         return btq__error_set(err, BTQ_EJSON, at, "invalid JSON near byte %zu", at);
