@@ -1,5 +1,6 @@
-/* libFuzzer: arbitrary bytes into btq_metadata_parse. On success, check the contract consumers
- * rely on (every type id in range, lookups find what iteration finds) and walk everything. */
+/* libFuzzer: arbitrary bytes into btq_metadata_unwrap_opaque and btq_metadata_parse. On
+ * success, check the contract consumers rely on (every type id in range, lookups find what
+ * iteration finds) and walk everything. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,14 @@ static void check_types(const btq_registry *reg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* The Option<OpaqueMetadata> wrapper the client unwraps first: the inner span must lie
+     * inside the input and be the whole rest of it. */
+    const uint8_t *inner = NULL;
+    size_t inner_len = 0;
+    if (btq_metadata_unwrap_opaque(data, size, &inner, &inner_len) == 0) {
+        CHECK(inner ? inner >= data && inner + inner_len == data + size : inner_len == 0);
+        CHECK(size && data[0] == (inner ? 1 : 0));
+    }
     btq_metadata *md = NULL;
     btq_error err;
     memset(&err, 0, sizeof err);
@@ -92,6 +101,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (uint32_t m = 0; m < api->nmethods; m++)
             CHECK(btq_metadata_api_method(md, api->name, api->methods[m].name) != NULL);
     }
+    /* the remaining accessors, and lookups that must agree with iteration */
+    CHECK(btq_metadata_version(md) >= 14 && btq_metadata_version(md) <= 16);
+    (void)btq_metadata_runtime_version(md);
+    uint32_t rt = btq_metadata_runtime_type(md);
+    CHECK(rt == BTQ_NO_TYPE || rt < reg->ntypes);
+    CHECK(btq_metadata_extrinsic(md) != NULL && btq_metadata_outer_enums(md) != NULL);
+    for (int h = 0; h <= BTQ_HASHER_COUNT; h++)
+        CHECK(btq_metadata_hasher_name((btq_hasher)h) != NULL);
+    for (uint32_t p = 0; p < btq_metadata_npallets(md); p++) {
+        const btq_pallet *pl = btq_metadata_pallet_at(md, p);
+        const btq_pallet *byi = btq_metadata_pallet_by_index(md, pl->index);
+        CHECK(byi != NULL && byi->index == pl->index);
+        if (btq_metadata_pallet(md, pl->name) != pl) continue; /* a duplicate name */
+        if (pl->nstorage) CHECK(btq_metadata_storage(md, pl->name, pl->storage[0].name) != NULL);
+        if (pl->nconstants)
+            CHECK(btq_metadata_constant(md, pl->name, pl->constants[0].name) != NULL);
+    }
+    uint32_t id = 0;
+    if (reg->ntypes && reg->types[0].path[0] &&
+        btq_metadata_find_type(md, reg->types[0].path, &id) == 0)
+        CHECK(id < reg->ntypes && strcmp(reg->types[id].path, reg->types[0].path) == 0);
+    CHECK(btq_metadata_find_type(md, "no::such::Type", &id) == BTQ_ENOTFOUND);
     (void)btq_metadata_spec_version(md);
     btq_metadata_unref(btq_metadata_ref(md));
     btq_metadata_unref(md);

@@ -25,6 +25,21 @@ case "$name" in
     esc=$(printf '%s' "$hex" | sed 's/../\\x&/g')
     printf "\\x03\\x00$esc" >"$out/account_info"
     head -c 57 "$out/account_info" >"$out/account_info_short"
+    # every type id of the real registry (727 types; the selector is taken modulo the count)
+    # and of the fixture registry (selector bit 15), each with 64 zero bytes and 64 0x01 bytes
+    # (empty sequences, first variants, ...), so the fuzzer starts from every type
+    zeros=$(head -c 64 /dev/zero | od -An -v -tx1 | tr -d ' \n' | sed 's/../\\x&/g')
+    ones=$(head -c 64 /dev/zero | tr '\0' '\1' | od -An -v -tx1 | tr -d ' \n' | sed 's/../\\x&/g')
+    for ((t = 0; t < 728; t++)); do
+      sel=$(printf '\\x%02x\\x%02x' $((t & 255)) $((t >> 8)))
+      printf "$sel$zeros" >"$out/type_${t}_zeros"
+      printf "$sel$ones" >"$out/type_${t}_ones"
+    done
+    for ((t = 0; t < 64; t++)); do
+      sel=$(printf '\\x%02x\\x80' "$t")
+      printf "$sel$zeros" >"$out/fixture_${t}_zeros"
+      printf "$sel$ones" >"$out/fixture_${t}_ones"
+    done
     ;;
   *) ;;
 esac
