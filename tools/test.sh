@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install what is missing, then build and test twice —
-# a normal gcc build and a clang AddressSanitizer + UndefinedBehaviorSanitizer build (which
-# also builds the libFuzzer targets and runs each briefly). Any failure fails the run.
+# a normal gcc build (whose unit and scenario tests then run again under valgrind memcheck,
+# followed by clang-tidy + cppcheck) and a clang AddressSanitizer + UndefinedBehaviorSanitizer
+# build (which also builds the libFuzzer targets and runs each briefly). Any failure fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,6 +14,12 @@ echo "== build 1/2: gcc, release with debug info =="
 cmake -S . -B build/gcc -DCMAKE_C_COMPILER=gcc -DBTQ_SHARED_DIR="$shared" >/dev/null
 cmake --build build/gcc -j"$jobs"
 (cd build/gcc && ctest --output-on-failure -j"$jobs")
+
+echo "== valgrind memcheck: unit and scenario tests of build/gcc (tools/valgrind.sh) =="
+./tools/valgrind.sh build/gcc -j"$jobs"
+
+echo "== static analysis: clang-tidy + cppcheck (tools/static-analysis.sh) =="
+./tools/static-analysis.sh -j"$jobs"
 
 echo "== build 2/2: clang, ASan + UBSan, fuzz targets =="
 cmake -S . -B build/asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DBTQ_SANITIZE=ON \
