@@ -1,7 +1,10 @@
 /* SCALE codec core: ns per operation for compact encode / decode over mixed widths and for
  * u128 decoding, against the JavaScript (polkadot-js) figure measured on the reference 2-core
  * machine (compact decode 240 ns).
- * usage: bench_codec [ITERATIONS]   (default 4000000 per round; best of 5 rounds is shown) */
+ * usage: bench_codec [--json] [ITERATIONS]   (default 4000000 per round; best of 5 rounds)
+ *   --json   result lines (bench/README.md): codec.compact_decode, codec.compact_encode,
+ *            codec.compact_u128_decode, codec.compact_u128_encode, codec.u128_decode,
+ *            codec.u128_to_decimal, metric ns (thread CPU time) */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,33 +161,53 @@ static void b_u128_to_decimal(long iters)
 
 struct bench {
     const char *name;
+    const char *id; /* case id of the result line */
     bench_fn fn;
     double js_ns; /* 0: no reference figure */
 };
 
 int main(int argc, char **argv)
 {
-    long iters = argc > 1 ? atol(argv[1]) : 4000000;
+    long iters = 4000000;
+    int json_out = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json_out = 1;
+        else if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
+            i++; /* no node needed */
+        else if (argv[i][0] != '-')
+            iters = atol(argv[i]);
+        else {
+            fprintf(stderr, "usage: bench_codec [--json] [ITERATIONS]\n");
+            return 2;
+        }
+    }
     if (iters < 1) iters = 1;
     setup();
     const struct bench benches[] = {
-        {"compact decode u64, mixed widths", b_compact_decode_mixed, 240},
-        {"compact encode u64, mixed widths", b_compact_encode_mixed, 0},
-        {"compact decode u128, mixed", b_compact_u128_decode, 240},
-        {"compact encode u128, mixed", b_compact_u128_encode, 0},
-        {"u128 decode (16 bytes LE)", b_u128_decode, 0},
-        {"u128 to decimal", b_u128_to_decimal, 0},
+        {"compact decode u64, mixed widths", "codec.compact_decode", b_compact_decode_mixed, 240},
+        {"compact encode u64, mixed widths", "codec.compact_encode", b_compact_encode_mixed, 0},
+        {"compact decode u128, mixed", "codec.compact_u128_decode", b_compact_u128_decode, 240},
+        {"compact encode u128, mixed", "codec.compact_u128_encode", b_compact_u128_encode, 0},
+        {"u128 decode (16 bytes LE)", "codec.u128_decode", b_u128_decode, 0},
+        {"u128 to decimal", "codec.u128_to_decimal", b_u128_to_decimal, 0},
     };
-    printf("%-34s %12s %10s %10s %8s\n", "operation", "iterations", "ns/op", "JS ns/op", "JS/btq");
+    if (!json_out)
+        printf("%-34s %12s %10s %10s %8s\n", "operation", "iterations", "ns/op", "JS ns/op",
+               "JS/btq");
     for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++) {
         double best = 1e300;
         for (int round = 0; round < 5; round++) {
-            double t0 = (bench_wall_s() * 1e9);
+            double t0 = bench_thread_cpu_s();
             benches[b].fn(iters);
-            double dt = ((bench_wall_s() * 1e9) - t0) / (double)iters;
+            double dt = (bench_thread_cpu_s() - t0) * 1e9 / (double)iters;
             if (dt < best) best = dt;
         }
-        if (benches[b].js_ns > 0)
+        if (json_out)
+            printf("{\"case\":\"%s\",\"client\":\"btq\",\"metric\":\"ns\",\"value\":%.6g,"
+                   "\"unit\":\"ns\"}\n",
+                   benches[b].id, best);
+        else if (benches[b].js_ns > 0)
             printf("%-34s %12ld %10.2f %10.0f %7.0fx\n", benches[b].name, iters, best,
                    benches[b].js_ns, benches[b].js_ns / best);
         else

@@ -23,3 +23,7 @@ fi
 # The local real-runtime node (Chopsticks, pinned) used by the real-node tests and the main job:
 # installed here, once, into a cache outside the tree, so no test spends its time in npm.
 "$(dirname "$0")/chopsticks.sh" install
+
+# The JavaScript peers of the benchmark suite (polkadot-js, dedot, polkadot-api, pinned in
+# bench/peers/package-lock.json), into the same cache: the bench smoke test runs them.
+"$(dirname "$0")/../bench/peers/install.sh" >/dev/null
