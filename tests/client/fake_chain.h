@@ -237,6 +237,14 @@ static inline const char *fc_block_param(const cJSON *p, int idx)
     return cJSON_IsString(b) ? b->valuestring : "";
 }
 
+/* realloc for the fake node's replies: out of memory ends the test run. */
+static inline void *fc_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (!q) abort();
+    return q;
+}
+
 static inline char *fc_handler(void *user, const char *method, const char *params, int *code)
 {
     fake_chain *fc = user;
@@ -252,11 +260,11 @@ static inline char *fc_handler(void *user, const char *method, const char *param
         res = num == 0 ? fc_str(FC_H0) : num == 1 ? fc_str(FC_H1) : strdup("null");
     } else if (strcmp(method, "chain_getHeader") == 0) {
         const char *b = fc_block_param(p, 0);
-        char buf[512];
         if (!*b) b = fc->head;
-        if (strcmp(b, FC_H0) && strcmp(b, FC_H1) && strcmp(b, fc->head)) {
+        if (strcmp(b, FC_H0) != 0 && strcmp(b, FC_H1) != 0 && strcmp(b, fc->head) != 0) {
             res = strdup("null");
         } else {
+            char buf[512];
             snprintf(buf, sizeof buf,
                      "{\"parentHash\":\"%s\",\"number\":\"0x0000000%d\",\"stateRoot\":\"%s\","
                      "\"extrinsicsRoot\":\"%s\",\"digest\":{\"logs\":[]}}",
@@ -318,13 +326,13 @@ static inline char *fc_handler(void *user, const char *method, const char *param
             size_t need = strlen(k->valuestring) + (v ? strlen(v) : 4) + 16;
             if (o + need + 8 > cap) {
                 cap = (o + need + 8) * 2;
-                res = realloc(res, cap);
+                res = fc_xrealloc(res, cap);
             }
             o += (size_t)sprintf(res + o, "%s[\"%s\",%s%s%s]", first ? "" : ",", k->valuestring,
                                  v ? "\"" : "", v ? v : "null", v ? "\"" : "");
             first = 0;
         }
-        res = realloc(res, o + 8);
+        res = fc_xrealloc(res, o + 8);
         strcpy(res + o, "]}]");
     } else if (strcmp(method, "state_getKeysPaged") == 0) {
         const char *prefix = cJSON_GetArrayItem(p, 0)->valuestring;
@@ -341,7 +349,7 @@ static inline char *fc_handler(void *user, const char *method, const char *param
             size_t need = strlen(fc->kv[i].k) + 4;
             if (o + need + 4 > cap) {
                 cap = (o + need + 4) * 2;
-                res = realloc(res, cap);
+                res = fc_xrealloc(res, cap);
             }
             o += (size_t)sprintf(res + o, "%s\"%s\"", got ? "," : "", fc->kv[i].k);
             got++;

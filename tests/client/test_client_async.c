@@ -92,9 +92,9 @@ static void job_cb(int status, btq_result **results, size_t n, const btq_error *
     r->results_null = results == NULL;
     r->n = n;
     r->thread = pthread_self();
-    for (size_t i = 0; i < n && i < MAXN; i++)
+    for (size_t i = 0; results && i < n && i < MAXN; i++)
         r->res[i] = results[i]; /* transferred: kept, freed by the test */
-    for (size_t i = MAXN; i < n; i++)
+    for (size_t i = MAXN; results && i < n; i++)
         btq_result_free(results[i]);
     if (r->gated) {
         r->entered = 1;
@@ -332,7 +332,7 @@ START_TEST(client_free_cancels_pending_jobs_exactly_once)
     mock_fault f;
     memset(&f, 0, sizeof f);
     f.kind = MOCK_SILENT;
-    f.method = "state_queryStorageAt";
+    f.method = "state_getStorage"; /* one key per job */
     f.count = NPEND;
     ck_assert_int_eq(mock_node_fault(node, &f), 0);
     btq_key k = {BTQ_KEY_JSON, "1", NULL, NULL, 0};

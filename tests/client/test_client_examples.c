@@ -76,7 +76,7 @@ START_TEST(new_heads_example_follows_notifications)
     char out[4096];
     FILE *p = start_example("new_heads", "2");
     /* wait for the subscription, then send two headers */
-    for (int i = 0; i < 200 && mock_node_subscriptions(node) == 0; i++) {
+    for (int i = 0; i < btq_test_ms(200) && mock_node_subscriptions(node) == 0; i++) {
         struct timespec ts = {0, 20000000L};
         nanosleep(&ts, NULL);
     }

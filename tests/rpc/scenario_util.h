@@ -15,6 +15,8 @@
 #include "btq_test.h"
 #include "mock_node.h"
 
+/* How long a scenario waits for something that should happen. The sc_wait_* helpers below
+ * (and mock_node_wait_*) multiply their timeout by btq_test_time_scale() themselves. */
 #define SC_WAIT_MS 10000
 
 static inline int64_t sc_now_ms(void)
@@ -44,8 +46,8 @@ static inline void sc_opts(btq_rpc_options *o, const char *url)
 {
     btq_rpc_options_init(o);
     o->url = url;
-    o->request_timeout_ms = 5000;
-    o->connect_timeout_ms = 2000;
+    o->request_timeout_ms = (uint32_t)btq_test_ms(5000);
+    o->connect_timeout_ms = (uint32_t)btq_test_ms(2000);
     o->idle_timeout_ms = 0;
     o->backoff_initial_ms = 20;
     o->backoff_max_ms = 200;
@@ -218,7 +220,7 @@ static inline void sc_sub_cb(int status, const char *result, size_t len, const b
 /* Wait until `count` slots completed; 0 or -1 on timeout. */
 static inline int sc_wait_done(sc_collect *c, size_t count, int timeout_ms)
 {
-    int64_t end = sc_now_ms() + timeout_ms;
+    int64_t end = sc_now_ms() + btq_test_ms(timeout_ms);
     pthread_mutex_lock(&c->mu);
     while (c->done < count) {
         int64_t left = end - sc_now_ms();
@@ -241,11 +243,10 @@ static inline int sc_wait_done(sc_collect *c, size_t count, int timeout_ms)
 /* Wait until slot i has seen `count` notifications; 0 or -1. */
 static inline int sc_wait_notes(sc_collect *c, size_t i, int count, int timeout_ms)
 {
-    int64_t end = sc_now_ms() + timeout_ms;
-    int rc;
+    int64_t end = sc_now_ms() + btq_test_ms(timeout_ms);
     for (;;) {
         pthread_mutex_lock(&c->mu);
-        rc = c->slots[i].notes >= count ? 0 : -1;
+        int rc = c->slots[i].notes >= count ? 0 : -1;
         pthread_mutex_unlock(&c->mu);
         if (rc == 0 || sc_now_ms() > end) return rc;
         sc_sleep_ms(2);
@@ -263,7 +264,7 @@ static inline btq_rpc_stats sc_stats(btq_rpc *rpc)
 /* Poll until the client reports nothing in flight or queued; 0 or -1. */
 static inline int sc_wait_quiet(btq_rpc *rpc, int timeout_ms)
 {
-    int64_t end = sc_now_ms() + timeout_ms;
+    int64_t end = sc_now_ms() + btq_test_ms(timeout_ms);
     for (;;) {
         btq_rpc_stats st = sc_stats(rpc);
         if (st.in_flight == 0 && st.queued == 0) return 0;

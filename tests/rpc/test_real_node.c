@@ -172,7 +172,7 @@ START_TEST(new_heads_subscription_sees_a_block_made_with_dev_newBlock)
         pthread_mutex_unlock(&c->mu);
         cJSON *j = cJSON_Parse(copy);
         cJSON *num = j ? cJSON_GetObjectItemCaseSensitive(j, "number") : NULL;
-        if (cJSON_IsString(num)) seen = strtoull(num->valuestring, NULL, 16);
+        if (num && cJSON_IsString(num)) seen = strtoull(num->valuestring, NULL, 16);
         cJSON_Delete(j);
         free(copy);
         if (seen == before + 1) break;

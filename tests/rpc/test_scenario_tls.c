@@ -32,7 +32,7 @@ static void log_cb(int level, const char *msg, void *user)
     pthread_mutex_unlock(&log_mu);
 }
 
-static int log_count(int *counter)
+static int log_count(const int *counter)
 {
     pthread_mutex_lock(&log_mu);
     int v = *counter;

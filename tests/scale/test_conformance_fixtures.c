@@ -113,7 +113,7 @@ static int fields_equal(const cJSON *jf, uint32_t n, const btq_field *f, char *m
         return 0;
     }
     const cJSON *e = jf ? jf->child : NULL;
-    for (uint32_t i = 0; i < n; i++, e = e->next) {
+    for (uint32_t i = 0; i < n && e; i++, e = e->next) { /* sizes checked above */
         if (!str_is(cJSON_GetObjectItemCaseSensitive(e, "name"), f[i].name) ||
             !num_is(cJSON_GetObjectItemCaseSensitive(e, "type"), f[i].type) ||
             !str_is(cJSON_GetObjectItemCaseSensitive(e, "typeName"), f[i].type_name)) {
@@ -147,7 +147,7 @@ static int type_equal(const btq_registry *reg, const cJSON *jt, uint32_t id, cha
         return 0;
     }
     const cJSON *p = params ? params->child : NULL;
-    for (uint32_t i = 0; i < t->nparams; i++, p = p->next) {
+    for (uint32_t i = 0; i < t->nparams && p; i++, p = p->next) {
         const cJSON *pt = cJSON_GetObjectItemCaseSensitive(p, "type");
         int has = pt && !cJSON_IsNull(pt);
         if (!str_is(cJSON_GetObjectItemCaseSensitive(p, "name"), t->params[i].name) ||
@@ -174,7 +174,7 @@ static int type_equal(const btq_registry *reg, const cJSON *jt, uint32_t id, cha
             return 0;
         }
         const cJSON *v = vs ? vs->child : NULL;
-        for (uint32_t i = 0; i < t->u.variant.nvariants; i++, v = v->next) {
+        for (uint32_t i = 0; i < t->u.variant.nvariants && v; i++, v = v->next) {
             const btq_variant *bv = &t->u.variant.variants[i];
             if (!str_is(cJSON_GetObjectItemCaseSensitive(v, "name"), bv->name) ||
                 !num_is(cJSON_GetObjectItemCaseSensitive(v, "index"), bv->index)) {

@@ -194,8 +194,8 @@ START_TEST(recorded_runtime_api_results_decode)
         const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
         const cJSON *resp = cJSON_GetObjectItemCaseSensitive(j, "response");
         const cJSON *result = resp ? cJSON_GetObjectItemCaseSensitive(resp, "result") : NULL;
-        if (cJSON_IsString(method) && strcmp(method->valuestring, "state_call") == 0 &&
-            cJSON_IsString(result)) {
+        if (method && cJSON_IsString(method) && strcmp(method->valuestring, "state_call") == 0 &&
+            result && cJSON_IsString(result)) {
             /* "TransactionPaymentApi_query_info" -> API and method at the first '_' */
             char name[128];
             snprintf(name, sizeof name, "%s", cJSON_GetArrayItem(params, 0)->valuestring);

@@ -74,7 +74,7 @@ static inline const btq_registry *fixture_registry(void)
     {                                                                                              \
         BTQ_TYPE_PRIMITIVE, "", 0, NULL, 0,                                                        \
         {                                                                                          \
-            .primitive = prim                                                                      \
+            .primitive = (prim)                                                                    \
         }                                                                                          \
     }
     static const btq_type types[T_COUNT] = {

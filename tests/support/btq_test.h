@@ -22,4 +22,11 @@ uint8_t *btq_test_read_bytes_or_hex(const char *path, size_t *len);
 /* Hex string (optional 0x) to a malloc'd buffer; aborts the test on bad hex. */
 uint8_t *btq_test_unhex(const char *hex, size_t *len);
 
+/* Slowdown factor for waits and deadlines in tests: env BTQ_TEST_TIME_SCALE (an integer >= 1,
+ * default 1), set by tools/valgrind.sh because everything runs 10-50x slower under memcheck.
+ * btq_test_ms(ms) is ms times that factor. Scale only how long a test is willing to wait for
+ * something to happen, never a duration whose exact value the test asserts. */
+int btq_test_time_scale(void);
+int btq_test_ms(int ms);
+
 #endif

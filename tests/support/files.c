@@ -1,4 +1,5 @@
 /* File and hex helpers for tests (see btq_test.h). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,4 +78,17 @@ uint8_t *btq_test_read_bytes_or_hex(const char *path, size_t *len)
     }
     if (len) *len = n;
     return raw;
+}
+
+int btq_test_time_scale(void)
+{
+    const char *s = getenv("BTQ_TEST_TIME_SCALE");
+    long v = s ? strtol(s, NULL, 10) : 1;
+    return v < 1 ? 1 : v > 1000 ? 1000 : (int)v;
+}
+
+int btq_test_ms(int ms)
+{
+    long long v = (long long)ms * btq_test_time_scale();
+    return v > INT_MAX ? INT_MAX : (int)v;
 }
