@@ -28,11 +28,6 @@
 #   rpc/test_real_node  starts a Chopsticks node (node.js, tens of seconds to boot even
 #       natively); it exercises the transport code the mock-node scenario tests drive here, and
 #       its timing depends on an external process valgrind cannot slow down consistently.
-#   client/test_log_secrets  (new while this step was written) is timing-dependent under
-#       valgrind: clean on an idle machine, but on a loaded one it failed every time at
-#       test_log_secrets.c:273 (after the fault loop, the call meant to get the armed
-#       MOCK_RPC_ERROR succeeds). Re-enable once its fault sequence no longer depends on
-#       timing.
 #   shell-driven tests (tests/**/test_*.sh): cli/* golden tests, client/test_real_node_client
 #       (Chopsticks again), bench/test_bench_smoke and rpc/test_soak_short (benchmark and soak
 #       programs, timing-bound by design), install/* and lint/* (build and formatting checks).
@@ -61,7 +56,7 @@ if grep -q '^BTQ_SANITIZE:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
   exit 1
 fi
 
-exclude='^(rpc/test_real_node|client/test_log_secrets)$'
+exclude='^(rpc/test_real_node)$'
 logdir=$build/valgrind
 rm -rf "$logdir"
 mkdir -p "$logdir"

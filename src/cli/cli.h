@@ -52,6 +52,9 @@ int btq_cli_is_help(const char *arg);
 /* Transport log callback for the CLI: warnings and errors on stderr, one line each
  * ("btq: warning: …"), e.g. the insecure-TLS warning on every connect. */
 void btq_cli_log_stderr(int level, const char *msg, void *user);
+/* url as the CLI may print it (btq_url_redact: no user-info, no query string), in buf of cap
+ * bytes; returns buf. Every URL or endpoint text the CLI prints goes through this. */
+const char *btq_cli_url(const char *url, char *buf, size_t cap);
 /* Read a whole file (raw bytes, or "0x…" hex text when hex_ok) into a malloc'd buffer. */
 int btq_cli_read_file(const char *path, int hex_ok, unsigned char **out, size_t *out_len);
 

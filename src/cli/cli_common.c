@@ -61,6 +61,14 @@ void btq_cli_log_stderr(int level, const char *msg, void *user)
         fprintf(stderr, "btq: %s: %s\n", level == BTQ_RPC_LOG_ERROR ? "error" : "warning", msg);
 }
 
+const char *btq_cli_url(const char *url, char *buf, size_t cap)
+{
+    if (!cap) return "";
+    /* BTQ_ENOSPACE still leaves a redacted (truncated) text in buf */
+    if (btq_url_redact(url ? url : "", buf, cap) == BTQ_EINVAL) buf[0] = 0;
+    return buf;
+}
+
 int btq_cli_is_help(const char *arg)
 {
     return arg && (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0);

@@ -116,7 +116,7 @@ int btq_cli_net_parse(int argc, char **argv, const char *cmd, const char *help,
     return -1;
 }
 
-/* The endpoint in use, named in network errors. */
+/* The endpoint in use, named in network errors (redacted by btq_cli_url). */
 static char endpoint[512];
 
 int btq_cli_report(const char *cmd, int rc, const btq_error *err)
@@ -160,11 +160,13 @@ int btq_cli_connect(const btq_cli_net *net, const char *cmd, btq_client **out)
                 o.url = env;
             else if (btq_network_url(env))
                 o.network = env;
-            else
+            else {
+                char shown[512];
                 return btq_cli_fail(BTQ_EXIT_USAGE, cmd,
                                     "BT_SUBTENSOR_CHAIN_ENDPOINT='%s' is neither a ws:// or "
                                     "wss:// URL nor a network name",
-                                    env);
+                                    btq_cli_url(env, shown, sizeof shown));
+            }
         }
     }
     if (net->timeout_ms) {
@@ -180,12 +182,12 @@ int btq_cli_connect(const btq_cli_net *net, const char *cmd, btq_client **out)
     if (!net->no_cache) o.metadata_cache_dir = cache_dir(cbuf, sizeof cbuf);
     btq_error err;
     btq_error_clear(&err);
-    snprintf(endpoint, sizeof endpoint, "%s",
-             o.url ? o.url : btq_network_url(o.network ? o.network : "finney"));
+    /* named in error messages: redacted, never the user-info or query (API key) */
+    btq_cli_url(o.url ? o.url : btq_network_url(o.network ? o.network : "finney"), endpoint,
+                sizeof endpoint);
     int rc = btq_client_new(&o, out, &err);
     if (rc) {
-        const char *u = o.url ? o.url : btq_network_url(o.network ? o.network : "finney");
-        return btq_cli_fail(btq_cli_exit_for(rc), cmd, "cannot use endpoint '%s': %s%s", u,
+        return btq_cli_fail(btq_cli_exit_for(rc), cmd, "cannot use endpoint '%s': %s%s", endpoint,
                             err.message[0] ? err.message : btq_strerror(rc),
                             rc == BTQ_EINSECURE ? " (use wss://, or --allow-plain-ws)" : "");
     }

@@ -32,9 +32,9 @@ static void sum_u64(uint64_t *acc, uint64_t v, int *overflow)
 int btq_cmd_balance(int argc, char **argv)
 {
     const char *cmd = "balance";
-    const char *wallet = NULL, *wallet_path = NULL;
+    const char *wallet = NULL, *wallets_dir = NULL;
     btq_cli_opt extra[] = {
-        {"--wallet", &wallet, NULL}, {"--wallet-path", &wallet_path, NULL}, {NULL, NULL, NULL}};
+        {"--wallet", &wallet, NULL}, {"--wallet-path", &wallets_dir, NULL}, {NULL, NULL, NULL}};
     btq_cli_net net;
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
     int npos = 0;
@@ -49,7 +49,7 @@ int btq_cmd_balance(int argc, char **argv)
         }
         btq_error e;
         btq_error_clear(&e);
-        int w = btq_wallet_coldkey(wallet_path, wallet, wallet_addr, &e);
+        int w = btq_wallet_coldkey(wallets_dir, wallet, wallet_addr, &e);
         if (w) {
             rc = btq_cli_report(cmd, w, &e);
             goto out_pos;

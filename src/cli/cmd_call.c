@@ -16,8 +16,6 @@ static const char help[] =
     "  btq call AccountNonceApi account_nonce 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY\n"
     "  btq call SubnetInfoRuntimeApi get_subnet_info 1 --json\n\n";
 
-char *btq_cli_arg_json(const char *arg);
-
 int btq_cmd_call(int argc, char **argv)
 {
     const char *cmd = "call";

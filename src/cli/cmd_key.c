@@ -163,7 +163,7 @@ int btq_cmd_key(int argc, char **argv)
     if (rc == BTQ_EXIT_OK && (!pallet || !item))
         rc = btq_cli_fail(BTQ_EXIT_USAGE, "key", "missing %s (see btq key --help)",
                           pallet ? "ITEM" : "PALLET and ITEM");
-    if (rc == BTQ_EXIT_OK) rc = build_and_print(pallet, item, parts, np, json);
+    if (rc == BTQ_EXIT_OK && pallet && item) rc = build_and_print(pallet, item, parts, np, json);
     free_parts(parts, np);
     return rc;
 }

@@ -162,6 +162,8 @@ int btq_cmd_rpc(int argc, char **argv)
     o.record_path = record;
     if (insecure) fprintf(stderr, "btq rpc: warning: TLS certificate verification is disabled\n");
 
+    char shown[512]; /* the endpoint as error messages name it: no user-info, no query */
+    btq_cli_url(url, shown, sizeof shown);
     btq_error err;
     btq_rpc *rpc = NULL;
     int rc = btq_rpc_new(&o, &rpc, &err);
@@ -196,14 +198,15 @@ int btq_cmd_rpc(int argc, char **argv)
         return btq_cli_fail(BTQ_EXIT_INPUT, "rpc",
                             "PARAMS_JSON must be a JSON array or object, got '%s'", params);
     case BTQ_ETIMEDOUT:
-        return btq_cli_fail(BTQ_EXIT_TIMEOUT, "rpc", "no answer from %s within %g s", url, timeout);
+        return btq_cli_fail(BTQ_EXIT_TIMEOUT, "rpc", "no answer from %s within %g s", shown,
+                            timeout);
     case BTQ_ECONNECT:
     case BTQ_ERETRIES:
     case BTQ_ETLS:
     case BTQ_ECONNLOST:
     case BTQ_EOUTCOME:
-        return btq_cli_fail(BTQ_EXIT_NETWORK, "rpc", "%s: %s", url, btq_strerror(rc));
+        return btq_cli_fail(BTQ_EXIT_NETWORK, "rpc", "%s: %s", shown, btq_strerror(rc));
     default:
-        return btq_cli_fail(btq_cli_exit_for(rc), "rpc", "%s: %s", url, btq_strerror(rc));
+        return btq_cli_fail(btq_cli_exit_for(rc), "rpc", "%s: %s", shown, btq_strerror(rc));
     }
 }

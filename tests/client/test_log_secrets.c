@@ -78,15 +78,38 @@ static void cap_begin(void)
     close(fd);
 }
 
-/* Restore the descriptors; returns what was written meanwhile (malloc'd, NUL-terminated). */
-static char *cap_end(void)
+/* Put stdout and stderr back (no-op when not capturing). */
+static void cap_restore(void)
 {
+    if (saved_out < 0) return;
     fflush(stdout);
     fflush(stderr);
     dup2(saved_out, 1);
     dup2(saved_err, 2);
     close(saved_out);
     close(saved_err);
+    saved_out = saved_err = -1;
+}
+
+/* Checked teardown: after a failure inside a capture (CK_FORK=no, e.g. under valgrind, runs the
+ * tests in this process), restore the descriptors so Check's report reaches the real output,
+ * show what was captured, and remove the file. */
+static void cap_teardown(void)
+{
+    if (saved_out < 0) return;
+    cap_restore();
+    size_t n = 0;
+    char *text = (char *)btq_test_read_file(cap_path, &n);
+    if (text && n)
+        fprintf(stderr, "---- captured output of the failed test ----\n%s\n----\n", text);
+    free(text);
+    unlink(cap_path);
+}
+
+/* Restore the descriptors; returns what was written meanwhile (malloc'd, NUL-terminated). */
+static char *cap_end(void)
+{
+    cap_restore();
     size_t n = 0;
     char *text = (char *)btq_test_read_file(cap_path, &n);
     unlink(cap_path);
@@ -381,7 +404,8 @@ END_TEST
 static void write_file(const char *dir, const char *name, const char *text)
 {
     char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
+    int n = snprintf(p, sizeof p, "%s/%s", dir, name);
+    ck_assert(n > 0 && (size_t)n < sizeof p); /* a truncated path would write elsewhere */
     FILE *f = fopen(p, "w");
     ck_assert_ptr_nonnull(f);
     fputs(text, f);
@@ -449,6 +473,7 @@ Suite *btq_test_suite(void)
     Suite *s = suite_create("log_secrets");
     TCase *tc = tcase_create("secrets");
     tcase_set_timeout(tc, 120.0 * btq_test_time_scale());
+    tcase_add_checked_fixture(tc, NULL, cap_teardown);
     tcase_add_test(tc, url_password_never_echoed);
     tcase_add_test(tc, public_url_redact_hides_secrets);
     tcase_add_test(tc, url_api_key_never_logged);
