@@ -46,8 +46,8 @@ decoders=(scale/reader.c scale/compact.c scale/bigint.c scale/bitseq.c scale/hex
   scale/metadata_pallets.c scale/metadata_parse.c scale/metadata_read.c scale/metadata_registry.c
   scale/value_access.c scale/value_encode.c scale/value_json.c scale/value_tree.c
   scale/value_visit.c src/rpc/jsonrpc.c src/chain/ss58.c src/chain/base58.c)
-# Also reported (not in the total): the websocket reassembly helpers and the writer.
-others=(src/rpc/rpc_util.c scale/writer.c scale/registry.c)
+# Also reported (not in the total): the websocket reassembly helpers and frame parser, the writer.
+others=(src/rpc/rpc_util.c src/rpc/ws_client_frames.c scale/writer.c scale/registry.c)
 
 # Only the measured sources are compiled with coverage mapping (a compiler launcher adds the
 # flags): the rest of the library is not measured, and clang 14's coverage mapping crashes on

@@ -38,7 +38,7 @@ static void fault(enum mock_fault_kind kind, const char *method, unsigned count,
 
 static void short_deadline(btq_rpc_options *o)
 {
-    o->request_timeout_ms = 300;
+    o->request_timeout_ms = (uint32_t)btq_test_ms(300); /* every call's deadline, scaled */
 }
 
 START_TEST(never_answered_request_ends_etimedout_at_its_deadline)
@@ -49,9 +49,10 @@ START_TEST(never_answered_request_ends_etimedout_at_its_deadline)
     btq_error e = {0};
     ck_assert_int_eq(sc_call(rpc, "mock_echo", "[1]", 0, NULL, &e), BTQ_ETIMEDOUT);
     int64_t dt = sc_now_ms() - t0;
-    ck_assert_msg(dt >= 290 && dt < 1500, "timed out after %lld ms", (long long)dt);
+    ck_assert_msg(dt >= btq_test_ms(290) && dt < btq_test_ms(1500), "timed out after %lld ms",
+                  (long long)dt);
     /* counters may trail the callback by a moment: wait (bounded) before asserting */
-    int64_t end = sc_now_ms() + 1000;
+    int64_t end = sc_now_ms() + btq_test_ms(1000);
     while (sc_stats(rpc).timeouts < 1 && sc_now_ms() < end)
         sc_sleep_ms(1);
     ck_assert_uint_eq(sc_stats(rpc).timeouts, 1);
@@ -332,10 +333,10 @@ END_TEST
 START_TEST(answer_after_the_deadline_is_counted_unknown_and_dropped)
 {
     setup_with(short_deadline);
-    fault(MOCK_SLOW, "mock_echo", 1, 700);
+    fault(MOCK_SLOW, "mock_echo", 1, (size_t)btq_test_ms(700)); /* after the (scaled) deadline */
     btq_error e = {0};
     ck_assert_int_eq(sc_call(rpc, "mock_echo", "[\"late\"]", 0, NULL, &e), BTQ_ETIMEDOUT);
-    int64_t end = sc_now_ms() + 3000;
+    int64_t end = sc_now_ms() + btq_test_ms(3000);
     while ((sc_stats(rpc).dropped_unknown_id < 1 || sc_stats(rpc).timeouts < 1) &&
            sc_now_ms() < end)
         sc_sleep_ms(5);

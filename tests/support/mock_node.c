@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <limits.h>
 #include <libwebsockets.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -84,6 +85,7 @@ static void sb_reserve(sbuf *b, size_t extra)
 
 static void sb_add(sbuf *b, const void *d, size_t n)
 {
+    if (n == 0) return; /* b->p may still be NULL: no memcpy to it */
     sb_reserve(b, n);
     memcpy(b->p + b->len, d, n);
     b->len += n;
@@ -228,6 +230,7 @@ typedef struct conn {
     int drop_now, closing, close_pending, fin_sent, flush_armed;
     lws_sorted_usec_list_t sul;
     lws_sorted_usec_list_t flush_sul; /* writes ready answers once per read batch */
+    uint64_t rx_msgs;                 /* messages received on this connection */
 } conn;
 
 typedef struct rule {
@@ -285,6 +288,7 @@ struct mock_node {
     unsigned close_every;
     uint64_t answer_seq;
     unsigned delay_ms;
+    unsigned stall_every, stall_ms; /* mock_node_set_read_stall */
     int refuse;
     uint64_t counter, submit_counter, sub_seq, wrong_seq;
     char *sub_initial;
@@ -1154,6 +1158,7 @@ static int mock_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
     }
     case LWS_CALLBACK_RECEIVE: {
         conn *c = pss->c;
+        unsigned stall_ms = 0;
         if (!c) return -1;
         pthread_mutex_lock(&n->mu);
         int complete = lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi);
@@ -1173,6 +1178,8 @@ static int mock_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
         if (complete) {
             c->rx_overflow = 0;
             c->rx.len = 0;
+            c->rx_msgs++;
+            if (n->stall_every && c->rx_msgs % n->stall_every == 0) stall_ms = n->stall_ms;
         }
         if (c->ready_len && !c->head && !c->drop_now) {
             if (!c->flush_armed) {
@@ -1183,6 +1190,10 @@ static int mock_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
             wake_conn(c);
         }
         pthread_mutex_unlock(&n->mu);
+        if (stall_ms) { /* read stall: the server thread neither reads nor writes meanwhile */
+            struct timespec ts = {(time_t)(stall_ms / 1000), (long)(stall_ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
         return 0;
     }
     case LWS_CALLBACK_SERVER_WRITEABLE: {
@@ -1541,6 +1552,14 @@ void mock_node_set_delay(mock_node *n, unsigned ms)
     pthread_mutex_unlock(&n->mu);
 }
 
+void mock_node_set_read_stall(mock_node *n, unsigned every, unsigned ms)
+{
+    pthread_mutex_lock(&n->mu);
+    n->stall_every = ms ? every : 0;
+    n->stall_ms = ms;
+    pthread_mutex_unlock(&n->mu);
+}
+
 void mock_node_set_refuse(mock_node *n, int refuse)
 {
     pthread_mutex_lock(&n->mu);
@@ -1654,8 +1673,14 @@ uint64_t mock_node_requests_params(mock_node *n, const char *method, const char 
     return v;
 }
 
+/* The mock_node_wait_* timeouts are how long a test is willing to wait: multiplied by
+ * BTQ_TEST_TIME_SCALE (see btq_test_ms in btq_test.h; inline here because the benchmarks
+ * include this file without the test support library). */
 static void deadline_after(struct timespec *ts, int timeout_ms)
 {
+    const char *scale = getenv("BTQ_TEST_TIME_SCALE");
+    long f = scale ? strtol(scale, NULL, 10) : 1;
+    if (f > 1 && f <= 1000) timeout_ms = (int)(timeout_ms * f > INT_MAX ? INT_MAX : timeout_ms * f);
     clock_gettime(CLOCK_REALTIME, ts);
     ts->tv_sec += timeout_ms / 1000;
     ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;

@@ -107,6 +107,10 @@ void mock_node_clear_faults(mock_node *n);
 void mock_node_set_close_every(mock_node *n, unsigned every);
 /* Delay every answer by ms (0 = off). */
 void mock_node_set_delay(mock_node *n, unsigned ms);
+/* Back-pressure: after every `every`-th message received on a connection, the server thread
+ * sleeps ms (it neither reads nor writes meanwhile), so the peer's socket buffers fill and its
+ * writes go partial while answers keep arriving between stalls. every or ms 0 = off. */
+void mock_node_set_read_stall(mock_node *n, unsigned every, unsigned ms);
 /* 1: accept and immediately close every new TCP connection (before the handshake). */
 void mock_node_set_refuse(mock_node *n, int refuse);
 /* Drop every open connection abruptly (no close frame) right now. */
