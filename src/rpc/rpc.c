@@ -3,12 +3,14 @@
  * the loop with lws_cancel_service (the only cross-thread lws call). */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <libwebsockets.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "btq/error.h"
@@ -100,6 +102,7 @@ struct btq_rpc {
     btq_msgbuf mb;
     unsigned char *wbuf;
     size_t wcap;
+    size_t woff, wpend; /* ws:// only: wpend bytes at wbuf + LWS_PRE + woff not yet sent */
     uint64_t rng;
 
     /* ws:// connections: the websocket protocol is spoken here over an lws raw socket (lws
@@ -1135,8 +1138,14 @@ static int append_frame(btq_rpc *rpc, size_t *used, const unsigned char *text, s
     return append_frame_op(rpc, used, 1, text, len);
 }
 
+static int raw_flush(btq_rpc *rpc);
+
 static int do_write(btq_rpc *rpc)
 {
+    if (rpc->raw) { /* what the socket did not take last time goes first */
+        if (raw_flush(rpc) < 0) return -1;
+        if (rpc->wpend) return 0;
+    }
     size_t used = 0;
     uint32_t cap = rpc->opt.max_in_flight ? rpc->opt.max_in_flight : 1;
     if (rpc->pong_pending && append_frame_op(rpc, &used, 0xA, rpc->pong, rpc->pong_len) == 0)
@@ -1176,12 +1185,15 @@ static int do_write(btq_rpc *rpc)
         }
     }
     publish_counts(rpc);
-    if (used) {
-        /* Only a negative result is a failure. lws 4.1 never leaves bytes unsent: a partial
-         * send keeps the rest in its own output list. When that list is not empty (a direct
-         * write from kick() right after a partial one) it appends all of this frame batch and
-         * returns the count it drained of the older segment, less than `used`: treating that
-         * as a failure closed a healthy connection every few hundred thousand answers. */
+    if (used && rpc->raw) {
+        rpc->woff = 0;
+        rpc->wpend = used;
+        if (raw_flush(rpc) < 0) return -1;
+    } else if (used) {
+        /* wss://: only a negative result is a failure. lws 4.1 never leaves bytes unsent: a
+         * partial send keeps the rest in its own output list. When that list is not empty it
+         * appends all of this frame batch and returns the count it drained of the older
+         * segment, less than `used` (treating that as a failure closed healthy connections). */
         if (lws_write(rpc->wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW) < 0) return -1;
     }
     if (rpc->q_head && rpc->inflight < cap) want_write(rpc);
@@ -1191,8 +1203,49 @@ static int do_write(btq_rpc *rpc)
 /* ---- ws:// on a raw socket: handshake and frames (RFC 6455, client side) ------------------ */
 enum { HS_NONE = 0, HS_SEND = 1, HS_WAIT = 2, HS_DONE = 3 };
 
+/* ws:// bytes go to the socket here, never through lws_write: lws' raw-socket role stops
+ * reading while its own output list is not empty (lws 4.1, ops-raw-skt.c: "pending truncated
+ * sends have uber priority"). Against a node that likewise stops reading while its answers
+ * cannot be sent (the mock node does; so may any server with backpressure), both sides then
+ * wait for each other until requests time out. So what the socket does not take stays in
+ * wbuf (wpend bytes at woff) and we keep reading; the rest goes when it is writable again. */
+static int raw_flush(btq_rpc *rpc)
+{
+    int fd = rpc->wsi ? (int)lws_get_socket_fd(rpc->wsi) : -1;
+    if (fd < 0) return rpc->wpend ? -1 : 0;
+    while (rpc->wpend) {
+        ssize_t n =
+            send(fd, rpc->wbuf + LWS_PRE + rpc->woff, rpc->wpend, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            return -1;
+        }
+        rpc->woff += (size_t)n;
+        rpc->wpend -= (size_t)n;
+    }
+    if (!rpc->wpend) {
+        rpc->woff = 0;
+        return 0;
+    }
+    want_write(rpc);
+    return 0;
+}
+
+/* Queue one control frame behind what is pending and try to send it (best effort: used just
+ * before closing). */
+static void raw_send_control(btq_rpc *rpc, unsigned op, const unsigned char *pl, size_t n)
+{
+    size_t used = rpc->woff + rpc->wpend;
+    if (append_frame_op(rpc, &used, op, pl, n) == 0) {
+        rpc->wpend = used - rpc->woff;
+        (void)raw_flush(rpc);
+    }
+}
+
 static void raw_reset(btq_rpc *rpc)
 {
+    rpc->woff = rpc->wpend = 0;
     rpc->hs_state = HS_NONE;
     rpc->hs_len = 0;
     btq_ws_rx_reset(&rpc->rx);
@@ -1246,9 +1299,11 @@ static int raw_send_handshake(btq_rpc *rpc, struct lws *wsi)
                      u->path, v6 ? "[" : "", u->host, v6 ? "]" : "", v6 ? "[" : "", u->host,
                      v6 ? "]" : "", key);
     if (n < 0 || (size_t)n >= need) return -1;
+    (void)wsi;
     rpc->hs_state = HS_WAIT;
-    int w = lws_write(wsi, rpc->wbuf + LWS_PRE, (size_t)n, LWS_WRITE_RAW);
-    return w < n ? -1 : 0;
+    rpc->woff = 0;
+    rpc->wpend = (size_t)n;
+    return raw_flush(rpc);
 }
 
 /* One piece of a data message: reassemble (or take a whole message in place) and handle it. */
@@ -1299,9 +1354,7 @@ static int raw_control_cb(void *user, unsigned op, const unsigned char *pl, size
     }
     if (op != 0x8) return 0; /* pong */
     /* close: echo the status code, then close the socket */
-    size_t used = 0;
-    if (append_frame_op(rpc, &used, 0x8, pl, n >= 2 ? 2 : 0) == 0)
-        (void)lws_write(c->wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW);
+    raw_send_control(rpc, 0x8, pl, n >= 2 ? 2 : 0);
     return -1;
 }
 
@@ -1400,6 +1453,11 @@ static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     case LWS_CALLBACK_RAW_WRITEABLE:
         if (wsi != rpc->wsi || !rpc->raw) return -1;
         rpc->want_write = 0;
+        if (rpc->wpend) { /* the rest of an earlier write first */
+            if (raw_flush(rpc) < 0) return -1;
+            if (rpc->wpend) break;
+        }
+        if (rpc->hs_state == HS_WAIT) break; /* the handshake is out: wait for the answer */
         if (rpc->hs_state == HS_SEND) {
             int hrc = raw_send_handshake(rpc, wsi);
             if (hrc < 0) {
@@ -1415,9 +1473,7 @@ static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
             if (is_idle(rpc)) {
                 rpc->cstate = C_CLOSING;
                 static const unsigned char normal[2] = {1000 >> 8, 1000 & 0xFF};
-                size_t used = 0;
-                if (append_frame_op(rpc, &used, 0x8, normal, 2) == 0)
-                    (void)lws_write(wsi, rpc->wbuf + LWS_PRE, used, LWS_WRITE_RAW);
+                raw_send_control(rpc, 0x8, normal, 2);
                 return -1;
             }
             rpc->closing_idle = 0;
