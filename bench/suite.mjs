@@ -49,6 +49,8 @@ function usage(msg) {
   --peer-cases RE   the cases the peers run (default: all; --smoke: one of each kind,
                     since every Node process costs seconds)
   --no-install      do not run bench/peers/install.sh (a full run installs the pinned peers)
+  --render FILE     measure nothing: rewrite the page and the chart from a performance.json
+                    (after a change to the report), into --out DIR or FILE's folder
   --timeout S       per-process limit in seconds (default 900; --smoke: 120)
   --peer-timeout S  limit for one peer end-to-end process (default 300): past it the peer
                     shows "n/a (timed out)" for that case and is not run again for it
@@ -80,6 +82,7 @@ function parseOptions(argv) {
     else if (k === '--shared') o.shared = path.resolve(val());
     else if (k === '--peer-cases') o.peerCases = new RegExp(val());
     else if (k === '--no-install') o.install = false;
+    else if (k === '--render') o.render = path.resolve(val());
     else if (k === '--timeout') o.timeout = Number(val());
     else if (k === '--peer-timeout') o.peerTimeout = Number(val());
     else if (k === '--slow-peer') o.slowPeer = Number(val());
@@ -457,9 +460,43 @@ function summary(lines, cases) {
   return parts.join(', ') || 'no figures';
 }
 
+// The page, the chart and (after a run) the raw JSON.
+function writeOutputs(run, results, outDir, withJson) {
+  const { facts, options } = run;
+  const e2eGroups = [];
+  for (const n of options.sizes.e2e) for (const mode of ['concurrent', 'batched'])
+    e2eGroups.push({ label: `${n.toLocaleString('en-US')} ${mode}`, case: `e2e.balances.${n}.${mode}` });
+  const svg = e2eChart({ groups: e2eGroups, clients: run.clients, get: (c, cl, m) => results.get(c, cl, m),
+    subtitle: `${facts.cpu}, ${facts.cores} cores; ${facts.date}; ${options.reps > 1 ? `medians of ${options.reps} runs` : 'one run'}` +
+      (options.smoke ? '; SMOKE RUN (tiny N): not a measurement' : '') });
+  writeFileSync(path.join(outDir, 'performance-e2e.svg'), svg);
+  if (withJson) writeFileSync(path.join(outDir, 'performance.json'), JSON.stringify(run, null, 1) + '\n');
+  writeFileSync(path.join(outDir, 'performance.md'), renderPage(run, results));
+}
+
+// --render: the Results of a recorded run, without measuring anything.
+function renderRecorded(file, outDir) {
+  const run = JSON.parse(readFileSync(file, 'utf8'));
+  const results = new Results();
+  for (const [c, byClient] of Object.entries(run.results))
+    for (const [cl, byMetric] of Object.entries(byClient))
+      for (const [m, { values, unit }] of Object.entries(byMetric))
+        (((results.data[c] ??= {})[cl] ??= {})[m] = { values: [...values], unit });
+  Object.assign(results.skipped, run.skipped ?? {});
+  results.failures.push(...(run.failures ?? []));
+  Object.assign(results.series, run.series ?? {});
+  results.notes.push(...(run.notes ?? []));
+  writeOutputs(run, results, outDir, false);
+  log(`rewrote ${path.join(outDir, 'performance.md')} and performance-e2e.svg from ${file}`);
+}
+
 // ---- main ------------------------------------------------------------------------------------
 async function main() {
   const o = parseOptions(process.argv.slice(2));
+  if (o.render) {
+    renderRecorded(o.render, o.out ?? path.dirname(o.render));
+    return;
+  }
   const problems = [];
   for (const exe of ['btq', 'bench_node', 'bench_exec']) {
     if (!existsSync(path.join(o.buildDir, exe))) problems.push(`${path.join(o.buildDir, exe)} is missing`);
@@ -542,15 +579,7 @@ async function main() {
     clients: ['btq', ...o.peers],
     ...ctx.results.toJSON(),
   };
-  const e2eGroups = [];
-  for (const n of ctx.sizes.e2e) for (const mode of ['concurrent', 'batched'])
-    e2eGroups.push({ label: `${n.toLocaleString('en-US')} ${mode}`, case: `e2e.balances.${n}.${mode}` });
-  const svg = e2eChart({ groups: e2eGroups, clients: run.clients, get: (c, cl, m) => ctx.results.get(c, cl, m),
-    subtitle: `${facts.cpu}, ${facts.cores} cores; ${facts.date}; ${o.reps > 1 ? `medians of ${o.reps} runs` : 'one run'}` +
-      (o.smoke ? '; SMOKE RUN (tiny N): not a measurement' : '') });
-  writeFileSync(path.join(outDir, 'performance-e2e.svg'), svg);
-  writeFileSync(path.join(outDir, 'performance.json'), JSON.stringify(run, null, 1) + '\n');
-  writeFileSync(path.join(outDir, 'performance.md'), renderPage(run, ctx.results));
+  writeOutputs(run, ctx.results, outDir, true);
   process.stdout.write(renderConsole(run, ctx.results));
   log(`wrote ${path.join(outDir, 'performance.md')}, performance-e2e.svg, performance.json (${run.options.seconds} s)`);
 
