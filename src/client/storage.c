@@ -449,6 +449,25 @@ static int scan_str(const char **pp, const char *e, const char **s, size_t *n)
     return 1;
 }
 
+/* Inside a list or object body at *pp: past blanks and separating commas. 1 at the next
+ * element (or the end of the text, which the caller's own check then refuses), 0 after the
+ * closing `close` (consumed). */
+static int scan_next(const char **pp, const char *e, char close)
+{
+    const char *p = *pp;
+    for (;;) {
+        SKIP_WS(p, e);
+        if (p >= e || *p != ',') break;
+        p++;
+    }
+    if (p < e && *p == close) {
+        *pp = p + 1;
+        return 0;
+    }
+    *pp = p;
+    return 1;
+}
+
 /* Skip one validated JSON value. 1 ok, 0 at a malformed spot. */
 static int skip_value(const char **pp, const char *e)
 {
@@ -530,25 +549,11 @@ static int scan_change_sets(visit_ctx *v, size_t from, size_t to, const char *te
     SKIP_WS(p, e);
     if (p >= e || *p++ != '[') return 1;
     for (;;) {
-        SKIP_WS(p, e);
-        if (p >= e) return 1;
-        if (*p == ']') return 0;
-        if (*p == ',') {
-            p++;
-            continue;
-        }
-        if (*p++ != '{') return 1;
+        if (!scan_next(&p, e, ']')) return 0;
+        if (p >= e || *p++ != '{') return 1;
         int have_changes = 0;
         for (;;) { /* members */
-            SKIP_WS(p, e);
-            if (p < e && *p == ',') {
-                p++;
-                continue;
-            }
-            if (p < e && *p == '}') {
-                p++;
-                break;
-            }
+            if (!scan_next(&p, e, '}')) break;
             const char *name;
             size_t nn;
             if (!scan_str(&p, e, &name, &nn)) return 1;
@@ -562,15 +567,7 @@ static int scan_change_sets(visit_ctx *v, size_t from, size_t to, const char *te
             if (p >= e || *p++ != '[') return 1;
             have_changes = 1;
             for (;;) { /* [key, value] pairs */
-                SKIP_WS(p, e);
-                if (p < e && *p == ',') {
-                    p++;
-                    continue;
-                }
-                if (p < e && *p == ']') {
-                    p++;
-                    break;
-                }
+                if (!scan_next(&p, e, ']')) break;
                 if (p >= e || *p++ != '[') return 1;
                 SKIP_WS(p, e);
                 const char *k, *val = NULL;
