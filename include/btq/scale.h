@@ -159,7 +159,8 @@ int btq_utf8_valid(const char *s, size_t n);
 
 /* Lowercase hex, NUL-terminated; cap must be >= 2*n+1 (+2 with prefix). */
 int btq_hex_encode(const void *data, size_t n, int with_0x, char *out, size_t cap);
-/* Hex (optional 0x/0X prefix, either case, even length) into out (capacity cap). */
+/* Hex (optional 0x/0X prefix, either case, even length) into out (capacity cap). On an error
+ * the bytes of out are unspecified (BTQ_ENOSPACE leaves them untouched). */
 int btq_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t cap, size_t *out_len);
 
 /* u128 helpers used by the decoder, JSON printer and CLI. */
